@@ -1,0 +1,88 @@
+"""The custom user: officers sign in with their e-mail address."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from elearning.languages import DEFAULT_LANGUAGE, django_languages
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class Profession(models.TextChoices):
+    POLICE = "police", _("Police / law enforcement")
+    PROSECUTION = "prosecution", _("Prosecution")
+    JUDICIARY = "judiciary", _("Judiciary")
+    OTHER = "other", _("Other")
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An officer, prosecutor, judge, trainer or administrator."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(
+        _("full name"),
+        max_length=200,
+        blank=True,
+        help_text=_("As you write it in your own script; it appears on your certificates."),
+    )
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("surname"), max_length=150, blank=True)
+    profession = models.CharField(_("profession"), max_length=20, choices=Profession.choices, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 two-letter code."))
+    agency = models.CharField(_("agency"), max_length=200, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=django_languages(), default=DEFAULT_LANGUAGE
+    )
+    is_staff = models.BooleanField(
+        _("staff status"), default=False, help_text=_("Trainers and administrators can sign in to the admin.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.full_name or f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.get_full_name() or self.email

@@ -1,0 +1,169 @@
+"""StreamField blocks for lesson bodies.
+
+Rich text is limited to a short feature list and passes through ``sanitize_html()`` when
+rendered, after Wagtail has expanded its internal links.
+"""
+
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.rich_text import expand_db_html
+
+from core.html import sanitize_html
+from elearning.languages import django_languages
+
+RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link", "h3", "code"]
+SHORT_RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+
+
+def render_rich_text(source):
+    """Expand Wagtail's stored rich text and sanitise the result."""
+    return mark_safe(sanitize_html(expand_db_html(source or "")))  # noqa: S308 - sanitised just above
+
+
+class SafeRichTextBlock(blocks.RichTextBlock):
+    """Rich text that is sanitised on every render."""
+
+    def render_basic(self, value, context=None):
+        return render_rich_text(value.source if value else "")
+
+
+class HeadingBlock(blocks.CharBlock):
+    """A section heading inside a lesson (rendered as h2)."""
+
+    class Meta:
+        icon = "title"
+        template = "blocks/heading_block.html"
+        label = _("Heading")
+
+
+class CalloutBlock(blocks.StructBlock):
+    """A key point, warning or tip set apart from the running text."""
+
+    kind = blocks.ChoiceBlock(
+        choices=[("key_point", _("Key point")), ("warning", _("Warning")), ("tip", _("Practical tip"))],
+        default="key_point",
+        label=_("Kind"),
+    )
+    title = blocks.CharBlock(required=False, max_length=200, label=_("Title"))
+    text = SafeRichTextBlock(features=SHORT_RICH_TEXT_FEATURES, label=_("Text"))
+
+    class Meta:
+        icon = "warning"
+        template = "blocks/callout_block.html"
+        label = _("Callout / key point")
+
+
+class ImageBlock(blocks.StructBlock):
+    """An image that always carries a text alternative."""
+
+    image = ImageChooserBlock(label=_("Image"))
+    alt_text = blocks.CharBlock(
+        max_length=300,
+        label=_("Alternative text"),
+        help_text=_("Describe what the image shows for people who cannot see it."),
+    )
+    caption = blocks.CharBlock(required=False, max_length=300, label=_("Caption"))
+
+    class Meta:
+        icon = "image"
+        template = "blocks/image_block.html"
+        label = _("Image")
+
+
+class CaptionTrackBlock(blocks.StructBlock):
+    """A WebVTT caption or subtitle file for a video."""
+
+    language = blocks.ChoiceBlock(choices=django_languages, label=_("Language"))
+    file = DocumentChooserBlock(label=_("WebVTT file"))
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Captions")
+
+
+class VideoBlock(blocks.StructBlock):
+    """A self-hosted video with captions and a transcript, for low-bandwidth and deaf learners."""
+
+    title = blocks.CharBlock(max_length=200, label=_("Title"))
+    video = DocumentChooserBlock(label=_("Video file (MP4 or WebM)"))
+    poster = ImageChooserBlock(required=False, label=_("Poster image"))
+    captions = blocks.ListBlock(CaptionTrackBlock(), required=False, label=_("Captions"))
+    transcript = SafeRichTextBlock(features=SHORT_RICH_TEXT_FEATURES, required=False, label=_("Transcript"))
+
+    class Meta:
+        icon = "media"
+        template = "blocks/video_block.html"
+        label = _("Video")
+
+
+class DocumentBlock(blocks.StructBlock):
+    """A downloadable document (checklist, form, template)."""
+
+    document = DocumentChooserBlock(label=_("Document"))
+    title = blocks.CharBlock(required=False, max_length=200, label=_("Title"))
+    description = blocks.TextBlock(required=False, label=_("Description"))
+
+    class Meta:
+        icon = "doc-full-inverse"
+        template = "blocks/document_block.html"
+        label = _("Downloadable document")
+
+
+class GlossaryTermBlock(blocks.StructBlock):
+    """A term and its definition."""
+
+    term = blocks.CharBlock(max_length=200, label=_("Term"))
+    definition = SafeRichTextBlock(features=SHORT_RICH_TEXT_FEATURES, label=_("Definition"))
+
+    class Meta:
+        icon = "openquote"
+        template = "blocks/glossary_term_block.html"
+        label = _("Glossary term")
+
+
+class CaseStudyBlock(blocks.StructBlock):
+    """A scenario to think through, with a discussion revealed on request."""
+
+    title = blocks.CharBlock(max_length=200, label=_("Title"))
+    scenario = SafeRichTextBlock(features=SHORT_RICH_TEXT_FEATURES, label=_("Scenario"))
+    discussion = SafeRichTextBlock(features=SHORT_RICH_TEXT_FEATURES, required=False, label=_("Discussion"))
+
+    class Meta:
+        icon = "group"
+        template = "blocks/case_study_block.html"
+        label = _("Case study / scenario")
+
+
+class ReflectionBlock(blocks.StructBlock):
+    """"Check your understanding": a question and a model answer the learner can reveal."""
+
+    question = blocks.TextBlock(label=_("Question"))
+    model_answer = SafeRichTextBlock(features=SHORT_RICH_TEXT_FEATURES, label=_("Model answer"))
+
+    class Meta:
+        icon = "help"
+        template = "blocks/reflection_block.html"
+        label = _("Check your understanding")
+
+
+class LessonBodyBlock(blocks.StreamBlock):
+    """Everything a lesson body may contain."""
+
+    heading = HeadingBlock()
+    paragraph = SafeRichTextBlock(
+        features=RICH_TEXT_FEATURES, icon="pilcrow", label=_("Rich text"), template="blocks/paragraph_block.html"
+    )
+    callout = CalloutBlock()
+    image = ImageBlock()
+    video = VideoBlock()
+    document = DocumentBlock()
+    glossary_term = GlossaryTermBlock()
+    case_study = CaseStudyBlock()
+    reflection = ReflectionBlock()
+
+    class Meta:
+        icon = "doc-full"
+        template = "blocks/lesson_body.html"

@@ -1,0 +1,239 @@
+"""The course tree: CourseIndexPage > CoursePage > ModulePage > LessonPage."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from courses.blocks import SHORT_RICH_TEXT_FEATURES, LessonBodyBlock
+from courses.translation_status import missing_fields
+from elearning.languages import LANGUAGE_CODES, get_language_info
+
+
+class Audience(models.TextChoices):
+    POLICE = "police", _("Police")
+    PROSECUTORS = "prosecutors", _("Prosecutors")
+    JUDGES = "judges", _("Judges")
+
+
+class Level(models.TextChoices):
+    FOUNDATION = "foundation", _("Foundation")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+
+
+@register_snippet
+class Topic(models.Model):
+    """A subject area learners can filter the catalogue by."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=False)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name_en or self.name)
+        super().save(*args, **kwargs)
+
+
+class TranslatedPageMixin:
+    """Helpers for pages whose learner-visible fields are translated with modeltranslation."""
+
+    def missing_translation(self, language=None):
+        """True when the page lacks text in ``language`` (so English is shown instead)."""
+        return bool(missing_fields(self, language or get_language()))
+
+    @property
+    def fallback_language_info(self):
+        return get_language_info("en")
+
+
+class CourseIndexPage(TranslatedPageMixin, Page):
+    """The course catalogue: filters by audience, language, topic and a text search."""
+
+    introduction = RichTextField(_("introduction"), blank=True, features=SHORT_RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CoursePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.catalogue import CatalogueFilter
+
+        context = super().get_context(request, *args, **kwargs)
+        catalogue = CatalogueFilter(request.GET, parent=self)
+        context["catalogue"] = catalogue
+        context["courses"] = catalogue.courses()
+        return context
+
+
+class CoursePage(TranslatedPageMixin, Page):
+    """A self-paced course made of modules."""
+
+    summary = models.TextField(_("summary"), help_text=_("One to three sentences shown in the catalogue."))
+    learning_objectives = models.TextField(
+        _("learning objectives"), help_text=_("One objective per line: what officers will be able to do.")
+    )
+    audience_police = models.BooleanField(_("police officers"), default=False)
+    audience_prosecutors = models.BooleanField(_("prosecutors"), default=False)
+    audience_judges = models.BooleanField(_("judges"), default=False)
+    estimated_hours = models.DecimalField(
+        _("estimated hours"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(0.1), MaxValueValidator(999)],
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.FOUNDATION)
+    prerequisites = models.TextField(_("prerequisites"), blank=True)
+    sensitivity_notice = models.TextField(
+        _("content-sensitivity notice"),
+        blank=True,
+        help_text=_("Shown before the course content, e.g. when it deals with child sexual abuse."),
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cover_image_alt = models.CharField(_("cover image alternative text"), max_length=300, blank=True)
+    topics = ParentalManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="courses")
+    available_languages = models.CharField(
+        _("languages available"),
+        max_length=100,
+        default=",en,",
+        editable=False,
+        help_text=_("Languages in which the whole course is translated; kept up to date on publish."),
+    )
+
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("learning_objectives"),
+        MultiFieldPanel(
+            [FieldPanel("audience_police"), FieldPanel("audience_prosecutors"), FieldPanel("audience_judges")],
+            heading=_("Audiences"),
+        ),
+        FieldPanel("estimated_hours"),
+        FieldPanel("level"),
+        FieldPanel("topics"),
+        FieldPanel("prerequisites"),
+        FieldPanel("sensitivity_notice"),
+        MultiFieldPanel([FieldPanel("cover_image"), FieldPanel("cover_image_alt")], heading=_("Cover image")),
+    ]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+    @property
+    def audiences(self):
+        flags = {
+            Audience.POLICE: self.audience_police,
+            Audience.PROSECUTORS: self.audience_prosecutors,
+            Audience.JUDGES: self.audience_judges,
+        }
+        return [audience for audience, chosen in flags.items() if chosen]
+
+    @property
+    def objectives_list(self):
+        return [line.strip() for line in (self.learning_objectives or "").splitlines() if line.strip()]
+
+    @property
+    def language_codes(self):
+        return [code for code in LANGUAGE_CODES if f",{code}," in self.available_languages]
+
+    @property
+    def languages(self):
+        return [get_language_info(code) for code in self.language_codes]
+
+    def modules_with_lessons(self):
+        """Live modules, each with its live lessons, in two queries."""
+        modules = list(ModulePage.objects.child_of(self).live().order_by("path"))
+        lessons = LessonPage.objects.descendant_of(self).live().order_by("path")
+        by_parent = {}
+        for lesson in lessons:
+            by_parent.setdefault(lesson.path[: -self.steplen], []).append(lesson)
+        for module in modules:
+            module.live_lessons = by_parent.get(module.path, [])
+        return modules
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["modules"] = self.modules_with_lessons()
+        return context
+
+
+class ModulePage(TranslatedPageMixin, Page):
+    """A section of a course grouping related lessons."""
+
+    introduction = RichTextField(_("introduction"), blank=True, features=SHORT_RICH_TEXT_FEATURES)
+    estimated_minutes = models.PositiveIntegerField(_("estimated time (minutes)"), default=30)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("estimated_minutes")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+
+    @cached_property
+    def course(self):
+        return CoursePage.objects.ancestor_of(self).first()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = self.course
+        context["lessons"] = LessonPage.objects.child_of(self).live().order_by("path")
+        return context
+
+
+class LessonPage(TranslatedPageMixin, Page):
+    """One self-paced lesson: a body of blocks."""
+
+    summary = models.TextField(_("summary"), blank=True)
+    estimated_minutes = models.PositiveIntegerField(_("estimated time (minutes)"), default=15)
+    body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
+
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("body"),
+    ]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses.navigation import lesson_navigation
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lesson_navigation(self))
+        return context
