@@ -39,7 +39,7 @@ def sanitize_html(html):
     return nh3.clean(
         str(html),
         tags=ALLOWED_TAGS,
-        attributes={tag: attrs for tag, attrs in ALLOWED_ATTRIBUTES.items()} | {"*": GENERIC_ATTRIBUTES},
+        attributes=ALLOWED_ATTRIBUTES | {"*": GENERIC_ATTRIBUTES},
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         attribute_filter=_filter_attribute,

@@ -138,7 +138,7 @@ class CaseStudyBlock(blocks.StructBlock):
 
 
 class ReflectionBlock(blocks.StructBlock):
-    """"Check your understanding": a question and a model answer the learner can reveal."""
+    """ "Check your understanding": a question and a model answer the learner can reveal."""
 
     question = blocks.TextBlock(label=_("Question"))
     model_answer = SafeRichTextBlock(features=SHORT_RICH_TEXT_FEATURES, label=_("Model answer"))

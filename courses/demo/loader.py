@@ -65,9 +65,7 @@ def _body_for(blocks, language_code):
         if block["type"] in ("heading", "paragraph"):
             localized = value[language_code]
         else:
-            localized = {
-                key: (item if key == "kind" else item[language_code]) for key, item in value.items()
-            }
+            localized = {key: (item if key == "kind" else item[language_code]) for key, item in value.items()}
         stream.append({"type": block["type"], "value": localized})
     return stream
 

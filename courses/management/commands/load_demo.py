@@ -21,6 +21,6 @@ class Command(BaseCommand):
         for course in courses:
             self.stdout.write(f"Course: {course.title_en} ({', '.join(course.language_codes)})")
         self.stdout.write(self.style.SUCCESS(f"{len(courses)} demo courses ready."))
-        self.stdout.write("Demo accounts (password: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for email, role in accounts:
             self.stdout.write(f"  {email:<24} {role}")
