@@ -1,0 +1,58 @@
+"""Shared fixtures: the small six-language course set from tests/fixtures/demo_content."""
+
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from accounts.models import User
+from courses.demo.loader import load_demo_courses
+from courses.models import CoursePage, LessonPage
+
+FIXTURE_CONTENT = Path(__file__).resolve().parent / "fixtures" / "demo_content"
+SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the small course set once per test database; tests roll back their own changes."""
+    with django_db_blocker.unblock(), translation.override("en"):
+        load_demo_courses(FIXTURE_CONTENT)
+
+
+@pytest.fixture
+def courses(db):
+    """Two published courses (police, judges), two modules of two lessons each, six languages."""
+    if not CoursePage.objects.exists():  # a transactional test emptied the database
+        return load_demo_courses(FIXTURE_CONTENT)
+    return list(CoursePage.objects.order_by("path"))
+
+
+@pytest.fixture
+def police_course(courses):
+    return CoursePage.objects.get(slug="police-basics")
+
+
+@pytest.fixture
+def first_lesson(police_course):
+    return LessonPage.objects.descendant_of(police_course).order_by("path").first()
+
+
+@pytest.fixture
+def officer(db):
+    return User.objects.create_user("officer@example.test", "a-strong-pass-phrase", full_name="Test Officer")
+
+
+@pytest.fixture
+def trainer(db):
+    from django.contrib.auth.models import Group
+
+    user = User.objects.create_user("trainer@example.test", "a-strong-pass-phrase", is_staff=True)
+    user.groups.set(Group.objects.filter(name__in=["Editors", "Moderators"]))
+    return user
