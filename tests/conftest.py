@@ -19,17 +19,40 @@ def _english_by_default():
         yield
 
 
+_MIGRATED_STATE = {}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the small course set once per test database; tests roll back their own changes."""
+    from django.db import connections
+
+    # Wagtail's base rows (root page, locale, site, groups) as the migrations left them, to
+    # restore after a transactional (browser) test has flushed the database.
+    _MIGRATED_STATE["default"] = getattr(connections["default"], "_test_serialized_contents", None)
     with django_db_blocker.unblock(), translation.override("en"):
         load_demo_courses(FIXTURE_CONTENT)
+
+
+def restore_migrated_state():
+    """Put back the rows the migrations created, when a flush removed them."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connections
+    from wagtail.models import Page
+
+    if not Page.objects.exists() and _MIGRATED_STATE.get("default"):
+        # The flush's post_migrate signal re-created content types: clear them first.
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connections["default"].creation.deserialize_db_from_string(_MIGRATED_STATE["default"])
+        ContentType.objects.clear_cache()
 
 
 @pytest.fixture
 def courses(db):
     """Two published courses (police, judges), two modules of two lessons each, six languages."""
     if not CoursePage.objects.exists():  # a transactional test emptied the database
+        restore_migrated_state()
         return load_demo_courses(FIXTURE_CONTENT)
     return list(CoursePage.objects.order_by("path"))
 

@@ -96,7 +96,7 @@ def ensure_topics(directory=CONTENT_DIR):
 
 def ensure_catalogue():
     """The catalogue page, made the site's root page."""
-    root = Page.get_first_root_node()
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     catalogue = CourseIndexPage.objects.filter(slug=CATALOGUE_SLUG).first()
     if catalogue is None:
         catalogue = CourseIndexPage(slug=CATALOGUE_SLUG, title=CATALOGUE_TITLE["en"])
