@@ -13,7 +13,10 @@ def test_translation_status_report_lists_courses_and_gaps(client, trainer, polic
     index = client.get(reverse("translation_status"))
     assert index.status_code == 200
     soup = BeautifulSoup(index.content, "html.parser")
-    rows = {row.th.get_text(strip=True): [td.get_text(strip=True) for td in row.select("td")] for row in soup.select("tbody tr")}
+    rows = {
+        row.th.get_text(strip=True): [td.get_text(strip=True) for td in row.select("td")]
+        for row in soup.select("tbody tr")
+    }
     assert rows["Hash values (P)"][4] == "6 of 7 pages"  # Arabic column
     assert rows["Hash values (P)"][1] == "Complete"
 
