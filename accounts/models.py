@@ -63,6 +63,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    email_confirmed_at = models.DateTimeField(
+        _("e-mail confirmed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the officer followed the confirmation link sent at sign-up."),
+    )
 
     objects = UserManager()
 
@@ -86,3 +92,26 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.get_full_name() or self.email
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in attempt, kept for the throttling window (see ``accounts.throttle``).
+
+    Rows live in the database so every app process sees the same counts.
+    """
+
+    username = models.CharField(_("e-mail address"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    attempted_at = models.DateTimeField(_("attempted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("failed sign-in attempt")
+        verbose_name_plural = _("failed sign-in attempts")
+        indexes = [
+            models.Index(fields=["username", "attempted_at"], name="accounts_failure_user_idx"),
+            models.Index(fields=["ip_address", "attempted_at"], name="accounts_failure_ip_idx"),
+            models.Index(fields=["attempted_at"], name="accounts_failure_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.username or '-'} from {self.ip_address or '-'} at {self.attempted_at:%Y-%m-%d %H:%M:%S}"

@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "django_countries",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,10 +54,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.PreferredLanguageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -94,6 +99,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (accounts/throttle.py): counters live in the database, so every process agrees.
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
+CUSTODIA_LOGIN_FAILURE_LIMIT = int(os.environ.get("CUSTODIA_LOGIN_FAILURE_LIMIT", "5"))  # per account
+CUSTODIA_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("CUSTODIA_LOGIN_IP_FAILURE_LIMIT", "30"))  # per IP
+CUSTODIA_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("CUSTODIA_LOGIN_LOCKOUT_SECONDS", "900"))
+CUSTODIA_TRUSTED_PROXY_COUNT = int(os.environ.get("CUSTODIA_TRUSTED_PROXY_COUNT", "0"))  # X-Forwarded-For hops
+CUSTODIA_SIGNUP_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3
+# Staff (anyone who can open /admin/) confirm a TOTP code after their password.
+CUSTODIA_REQUIRE_STAFF_2FA = os.environ.get("CUSTODIA_REQUIRE_STAFF_2FA", "0") == "1"
+OTP_TOTP_ISSUER = "Custodia"
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -140,6 +156,13 @@ WAGTAIL_WORKFLOW_ENABLED = True
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+if os.environ.get("DJANGO_EMAIL_HOST"):  # SMTP when a host is given
+    EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+    EMAIL_HOST = os.environ["DJANGO_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "1") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Custodia <no-reply@custodia.invalid>")
 
 SITE_TAGLINE = _("Training on electronic evidence for the criminal-justice sector")
