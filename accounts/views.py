@@ -12,6 +12,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -34,6 +35,8 @@ from accounts.tokens import TokenError, check_confirmation_token
 User = get_user_model()
 BACKEND = "accounts.backends.ThrottledModelBackend"
 SIGNUP_EMAIL_SESSION_KEY = "accounts_signup_email"
+WRONG_CODE = gettext_lazy("That code is not right. Check your app's clock and try the newest code.")
+TOO_MANY_CODES = gettext_lazy("Too many wrong codes. Wait a little, then try the newest code.")
 
 
 def set_language_cookie(response, language):
@@ -219,12 +222,15 @@ def two_factor_setup(request):
     device = twofactor.pending_device(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["otp_token"]):
+        if not device.verify_is_allowed()[0]:
+            form.add_error("otp_token", TOO_MANY_CODES)
+        elif device.verify_token(form.cleaned_data["otp_token"]):
             twofactor.confirm_device(device)
             otp_login(request, device)
             messages.success(request, _("Two-factor authentication is on. You will enter a code after your password."))
             return redirect(next_url)
-        form.add_error("otp_token", _("That code is not right. Check your app's clock and try the newest code."))
+        else:
+            form.add_error("otp_token", WRONG_CODE)
     context = {
         "form": form,
         "next": next_url,
@@ -251,17 +257,15 @@ def two_factor_verify(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = None
-        with transaction.atomic():
-            for candidate in devices_for_user(user, confirmed=True, for_verify=True):
+        with transaction.atomic():  # devices locked for update: throttling holds across processes
+            devices = list(devices_for_user(user, confirmed=True, for_verify=True))
+            allowed = [candidate for candidate in devices if candidate.verify_is_allowed()[0]]
+            for candidate in allowed:
                 if candidate.verify_token(form.cleaned_data["otp_token"]):
                     device = candidate
                     break
         if device is not None:
             otp_login(request, device)
             return redirect(next_url)
-        waits = [d.verify_is_allowed() for d in devices_for_user(user, confirmed=True)]
-        if waits and not any(allowed for allowed, _data in waits):
-            form.add_error("otp_token", _("Too many wrong codes. Wait a minute, then try the newest code."))
-        else:
-            form.add_error("otp_token", _("That code is not right. Check your app's clock and try the newest code."))
+        form.add_error("otp_token", WRONG_CODE if allowed else TOO_MANY_CODES)
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
