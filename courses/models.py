@@ -7,7 +7,8 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -22,6 +23,28 @@ class Audience(models.TextChoices):
     POLICE = "police", _("Police")
     PROSECUTORS = "prosecutors", _("Prosecutors")
     JUDGES = "judges", _("Judges")
+
+
+class EnrolmentPolicy(models.TextChoices):
+    OPEN = "open", _("Open: any signed-in officer can enrol")
+    AUDIENCES = "audiences", _("Restricted to the course's audiences")
+    INVITATION = "invitation", _("By invitation only: administrators enrol learners")
+
+
+class CompletionMode(models.TextChoices):
+    BUTTON = "button", _("The learner marks the lesson as complete")
+    END = "end", _("Completed when the learner reaches the end of the lesson")
+
+
+def extra_page_context(page, request, context):
+    """Context contributed by other apps (e.g. learner progress) through the ``courses_page_context`` hook.
+
+    ``courses`` knows nothing of learners: apps that do register a function
+    ``fn(page, request, context) -> dict`` with ``@hooks.register("courses_page_context")``.
+    """
+    for fn in hooks.get_hooks("courses_page_context"):
+        context.update(fn(page, request, context) or {})
+    return context
 
 
 class Level(models.TextChoices):
@@ -121,6 +144,34 @@ class CoursePage(TranslatedPageMixin, Page):
     )
     cover_image_alt = models.CharField(_("cover image alternative text"), max_length=300, blank=True)
     topics = ParentalManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="courses")
+    enrolment_policy = models.CharField(
+        _("who can enrol"), max_length=20, choices=EnrolmentPolicy.choices, default=EnrolmentPolicy.OPEN
+    )
+    sequential = models.BooleanField(
+        _("lessons in order"),
+        default=False,
+        help_text=_("Each lesson stays locked until the learner has completed the required lessons before it."),
+    )
+    required_courses = ParentalManyToManyField(
+        "self",
+        verbose_name=_("courses to complete first"),
+        symmetrical=False,
+        blank=True,
+        related_name="required_by",
+        help_text=_("Learners can enrol only after completing these courses."),
+    )
+    minimum_minutes = models.PositiveIntegerField(
+        _("minimum time spent (minutes)"),
+        default=0,
+        help_text=_("0 for none. Time is measured on the server from the learner's activity in the course."),
+    )
+    validity_months = models.PositiveSmallIntegerField(
+        _("validity (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        help_text=_("Leave empty if a completion never expires. Otherwise learners are invited to renew."),
+    )
     available_languages = models.CharField(
         _("languages available"),
         max_length=100,
@@ -143,6 +194,18 @@ class CoursePage(TranslatedPageMixin, Page):
         FieldPanel("prerequisites"),
         FieldPanel("sensitivity_notice"),
         MultiFieldPanel([FieldPanel("cover_image"), FieldPanel("cover_image_alt")], heading=_("Cover image")),
+        MultiFieldPanel(
+            [
+                FieldPanel("enrolment_policy"),
+                FieldPanel("required_courses"),
+                FieldPanel("sequential"),
+                FieldPanel("minimum_minutes"),
+                FieldPanel("validity_months"),
+                # The rule rows live in the learning app (learning.RequiredActivity, ParentalKey).
+                InlinePanel("required_activities", label=_("Required activity"), heading=_("Required activities")),
+            ],
+            heading=_("Enrolment and completion"),
+        ),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
@@ -182,10 +245,17 @@ class CoursePage(TranslatedPageMixin, Page):
             module.live_lessons = by_parent.get(module.path, [])
         return modules
 
+    def clean(self):
+        super().clean()
+        if self.pk and any(course.pk == self.pk for course in self.required_courses.all()):
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"required_courses": _("A course cannot require itself.")})
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["modules"] = self.modules_with_lessons()
-        return context
+        return extra_page_context(self, request, context)
 
 
 class ModulePage(TranslatedPageMixin, Page):
@@ -218,12 +288,19 @@ class LessonPage(TranslatedPageMixin, Page):
     summary = models.TextField(_("summary"), blank=True)
     estimated_minutes = models.PositiveIntegerField(_("estimated time (minutes)"), default=15)
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
+    optional = models.BooleanField(
+        _("optional lesson"), default=False, help_text=_("Optional lessons do not count towards completion.")
+    )
+    completion_mode = models.CharField(
+        _("how the lesson is completed"), max_length=10, choices=CompletionMode.choices, default=CompletionMode.BUTTON
+    )
 
     search_fields = Page.search_fields + [index.SearchField("summary")]
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("estimated_minutes"),
         FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("optional"), FieldPanel("completion_mode")], heading=_("Completion")),
     ]
     parent_page_types = ["courses.ModulePage"]
     subpage_types = []
@@ -231,9 +308,14 @@ class LessonPage(TranslatedPageMixin, Page):
     class Meta:
         verbose_name = _("lesson")
 
-    def get_context(self, request, *args, **kwargs):
+    @cached_property
+    def navigation(self):
+        """Breadcrumbs, outline, previous/next: computed once per request (other apps' hooks reuse it)."""
         from courses.navigation import lesson_navigation
 
+        return lesson_navigation(self)
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_navigation(self))
-        return context
+        context.update(self.navigation)
+        return extra_page_context(self, request, context)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("healthz", core_views.health, name="health"),
+    path("h5p/", include("h5p.urls")),  # content origin (token-authenticated) and H5P results
 ]
 
 if settings.DEBUG:
@@ -21,6 +22,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
+    path("learning/", include("learning.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

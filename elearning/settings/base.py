@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "accounts",
     "core",
     "courses",
+    "learning",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,92 @@
+"""'My learning': in progress, to renew, completed, recommended next. A fixed number of queries."""
+
+from functools import reduce
+from operator import or_
+from types import SimpleNamespace
+
+from django.db.models import Q
+
+from courses.models import CoursePage, EnrolmentPolicy, LessonPage
+from learning.policy import audience_for
+from learning.scoping import visible_completions, visible_enrolments, visible_progress
+from learning.state import CourseState
+
+RECOMMENDED_COUNT = 4
+AUDIENCE_FIELD = {"police": "audience_police", "prosecutors": "audience_prosecutors", "judges": "audience_judges"}
+
+
+def _lessons_by_course(courses):
+    """Live lessons of every course, in order, in one query (stream fields deferred)."""
+    if not courses:
+        return {}
+    by_path = {course.path: [] for course in courses}
+    prefix_lengths = sorted({len(path) for path in by_path})
+    lessons = (
+        LessonPage.objects.live()
+        .filter(reduce(or_, [Q(path__startswith=course.path) for course in courses]))
+        .order_by("path")
+        .defer_streamfields()
+    )
+    for lesson in lessons:
+        for length in prefix_lengths:
+            if lesson.path[:length] in by_path:
+                by_path[lesson.path[:length]].append(lesson)
+                break
+    return {course.pk: by_path[course.path] for course in courses}
+
+
+def dashboard_context(request):
+    user = request.user
+    enrolments = list(
+        visible_enrolments(user, learner=user).select_related("course").order_by("-last_activity_at", "-enrolled_at")
+    )
+    live_courses = [e.course for e in enrolments if e.course.live]
+    lessons = _lessons_by_course(live_courses)
+    done = {}
+    for enrolment_id, lesson_id, cycle in (
+        visible_progress(user, learner=user)
+        .filter(enrolment__in=[e.pk for e in enrolments], completed_at__isnull=False)
+        .values_list("enrolment_id", "lesson_id", "cycle")
+    ):
+        done.setdefault((enrolment_id, cycle), {})[lesson_id] = SimpleNamespace(completed_at=True)
+    completions = list(visible_completions(user, learner=user).select_related("course").order_by("-completed_at"))
+    latest = {}
+    for completion in completions:
+        if completion.enrolment_id not in latest:
+            latest[completion.enrolment_id] = completion
+
+    in_progress, to_renew, withdrawn = [], [], []
+    for enrolment in enrolments:
+        if not enrolment.course.live:
+            continue
+        state = CourseState(
+            enrolment.course,
+            lessons.get(enrolment.course_id, []),
+            enrolment,
+            done.get((enrolment.pk, enrolment.cycle), {}),
+            latest.get(enrolment.pk),
+        )
+        if state.is_withdrawn:
+            withdrawn.append(state)
+        elif state.current_completion is None:
+            in_progress.append(state)
+        elif state.can_renew:
+            to_renew.append(state)
+
+    enrolled_ids = [e.course_id for e in enrolments]
+    recommended = (
+        CoursePage.objects.live().exclude(pk__in=enrolled_ids).exclude(enrolment_policy=EnrolmentPolicy.INVITATION)
+    )
+    audience = audience_for(user)
+    if audience:
+        recommended = recommended.filter(**{AUDIENCE_FIELD[audience]: True})
+    else:
+        recommended = recommended.filter(enrolment_policy=EnrolmentPolicy.OPEN)
+    return {
+        "in_progress": in_progress,
+        "to_renew": to_renew,
+        "completed": completions,
+        "withdrawn": withdrawn,
+        "recommended": list(recommended.order_by("path")[:RECOMMENDED_COUNT]),
+        "audience": audience,
+    }
