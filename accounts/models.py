@@ -69,6 +69,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text=_("When the officer followed the confirmation link sent at sign-up."),
     )
+    confirmation_sent_at = models.DateTimeField(
+        _("confirmation e-mail sent at"), null=True, blank=True, editable=False
+    )
 
     objects = UserManager()
 

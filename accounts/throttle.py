@@ -61,11 +61,11 @@ def client_ip(request):
     if proxies:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= proxies:
-            return _valid_ip(forwarded[-proxies])
-    return _valid_ip(request.META.get("REMOTE_ADDR"))
+            return valid_ip(forwarded[-proxies])
+    return valid_ip(request.META.get("REMOTE_ADDR"))
 
 
-def _valid_ip(value):
+def valid_ip(value):
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_ipv46_address
 

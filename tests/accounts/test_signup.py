@@ -1,9 +1,11 @@
 import time
+from datetime import timedelta
 from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.tokens import make_confirmation_token
@@ -157,16 +159,27 @@ def test_resending_the_confirmation(client, unconfirmed_user, officer):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["pending@example.test"]
 
+    # At most one e-mail a minute for the same account.
+    assert client.post("/en/accounts/signup/resend/", {"email": "pending@example.test"}).status_code == 302
+    assert len(mail.outbox) == 1
+
     # Unknown and already-active addresses get the same answer and no e-mail.
     for email in ("nobody@example.test", officer.email):
         response = client.post("/en/accounts/signup/resend/", {"email": email})
         assert response.status_code == 302
     assert len(mail.outbox) == 1
 
-    response = client.post(urlsplit(link_in(mail.outbox[0])).path)
-    assert response.status_code == 302
+    User.objects.filter(pk=unconfirmed_user.pk).update(confirmation_sent_at=timezone.now() - timedelta(minutes=2))
+    assert client.post("/en/accounts/signup/resend/", {"email": "pending@example.test"}).status_code == 302
+    assert len(mail.outbox) == 2
+
+    # Either link confirms; then neither works any more.
+    first, second = (urlsplit(link_in(message)).path for message in mail.outbox)
+    assert client.post(second).status_code == 302
     unconfirmed_user.refresh_from_db()
     assert unconfirmed_user.is_active
+    client.logout()
+    assert client.post(first).status_code == 400
 
 
 def test_a_deactivated_confirmed_account_cannot_reactivate_itself(client, unconfirmed_user):

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
@@ -99,3 +100,20 @@ def test_authenticate_without_a_request_is_not_throttled(officer, settings):
     settings.CUSTODIA_LOGIN_FAILURE_LIMIT = 1
     LoginFailure.objects.create(username=officer.email, ip_address="192.0.2.1")
     assert authenticate(username=officer.email, password=PASSWORD) == officer  # e.g. management commands
+
+
+def test_commands_lift_a_lockout_and_reset_an_authenticator(officer, trainer):
+    from django.core.management import call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    LoginFailure.objects.create(username=officer.email, ip_address="192.0.2.1")
+    LoginFailure.objects.create(username="other@example.test", ip_address="192.0.2.2")
+    LoginFailure.objects.create(username="third@example.test", ip_address="192.0.2.3")
+    call_command("clear_login_failures", "OFFICER@example.test", "192.0.2.2", stdout=StringIO())
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["third@example.test"]
+    call_command("clear_login_failures", "--all", stdout=StringIO())
+    assert not LoginFailure.objects.exists()
+
+    TOTPDevice.objects.create(user=trainer, name="phone", confirmed=True)
+    call_command("reset_two_factor", trainer.email, stdout=StringIO())
+    assert not TOTPDevice.objects.exists()
