@@ -85,7 +85,7 @@ class AdminLoginForm(ThrottledLoginFormMixin, WagtailLoginForm):
 class SignupForm(BaseUserCreationForm):
     """A new officer's account; it stays inactive until the e-mail address is confirmed."""
 
-    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False)
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"),
         choices=language_choices,
@@ -188,7 +188,7 @@ class EmailPasswordResetForm(PasswordResetForm):
 class ProfileForm(forms.ModelForm):
     """What an officer may change about themselves (the e-mail address stays as confirmed)."""
 
-    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices, required=False)
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"),
         choices=language_choices,
@@ -202,7 +202,9 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("full_name", "first_name", "profession", "country"):
+        # Officers keep what reports and certificates rely on; staff accounts may leave them empty.
+        required = ("full_name",) if self.instance.is_staff else ("full_name", "first_name", "profession", "country")
+        for name in required:
             self.fields[name].required = True
         self.fields["last_name"].help_text = _("Leave empty if you have no surname.")
         self.fields["profession"].choices = [("", _("Choose a profession")), *Profession.choices]

@@ -75,3 +75,12 @@ def test_bad_input_changes_nothing(client, officer, overrides):
     assert 'role="alert"' in html
     assert 'aria-invalid="true"' in html
     assert User.objects.values().get(pk=officer.pk) == before
+
+
+def test_staff_may_change_only_their_language(client, trainer):
+    client.force_login(trainer)
+    response = client.post("/en/accounts/profile/", {"full_name": "Amina Haddad", "preferred_language": "fr"})
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/accounts/profile/"
+    trainer.refresh_from_db()
+    assert (trainer.preferred_language, trainer.country, trainer.profession) == ("fr", "", "")
