@@ -48,4 +48,6 @@ if [ "$(cat "$npm_stamp" 2>/dev/null)" != "$npm_wanted" ]; then
   echo "$npm_wanted" > "$npm_stamp"
 fi
 
-.venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+if [ -d locale ]; then
+  .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+fi
