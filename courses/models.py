@@ -266,7 +266,7 @@ class ModulePage(TranslatedPageMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("estimated_minutes")]
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "assessments.QuizPage"]
 
     class Meta:
         verbose_name = _("module")

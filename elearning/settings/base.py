@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "core",
     "courses",
     "learning",
+    "assessments",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
