@@ -10,6 +10,7 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.rich_text import expand_db_html
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 from core.html import sanitize_html
 from elearning.languages import django_languages
@@ -149,6 +150,38 @@ class ReflectionBlock(blocks.StructBlock):
         label = _("Check your understanding")
 
 
+class H5PTranslationBlock(blocks.StructBlock):
+    """The same H5P activity in another language."""
+
+    language = blocks.ChoiceBlock(choices=django_languages, label=_("Language"))
+    package = SnippetChooserBlock("h5p.H5PPackage", label=_("H5P package"))
+
+    class Meta:
+        icon = "site"
+        label = _("Translation")
+
+
+class H5PBlock(blocks.StructBlock):
+    """An interactive H5P activity (the h5p app stores, serves and scores it; referenced by name only)."""
+
+    title = blocks.CharBlock(required=False, max_length=200, label=_("Title"), help_text=_("Default: the package's."))
+    package = SnippetChooserBlock("h5p.H5PPackage", label=_("H5P package (default language)"))
+    translations = blocks.ListBlock(
+        H5PTranslationBlock(), required=False, default=[], label=_("Packages in other languages")
+    )
+    counts = blocks.ChoiceBlock(
+        choices=[("practice", _("Practice only")), ("counts", _("Counts towards completion"))],
+        default="practice",
+        label=_("Result"),
+    )
+    minimum_score = blocks.IntegerBlock(min_value=0, max_value=100, default=50, label=_("Minimum score (%)"))
+
+    class Meta:
+        icon = "code"
+        template = "blocks/h5p_block.html"
+        label = _("Interactive activity (H5P)")
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     """Everything a lesson body may contain."""
 
@@ -163,6 +196,7 @@ class LessonBodyBlock(blocks.StreamBlock):
     glossary_term = GlossaryTermBlock()
     case_study = CaseStudyBlock()
     reflection = ReflectionBlock()
+    h5p = H5PBlock()
 
     class Meta:
         icon = "doc-full"

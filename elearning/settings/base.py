@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "core",
     "courses",
     "learning",
+    "h5p",
     "assessments",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -143,6 +144,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # Front-end packages installed by `npm ci` (served, never fetched from a CDN).
 NODE_MODULES_DIR = BASE_DIR / "node_modules"
+# H5P content and its player are served from a separate origin (another host name reaching this site),
+# so the packages' scripts never run with the platform's cookies. Dev: pages on 127.0.0.1, content on localhost.
+H5P_CONTENT_ORIGIN = os.environ.get("H5P_CONTENT_ORIGIN", "http://localhost:8000").rstrip("/")
 
 WAGTAIL_SITE_NAME = "Custodia"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,87 @@
+"""Who may open an H5P block, and the signed token that carries that decision to the content origin.
+
+The content origin shares no cookies with the platform, so the lesson page (which knows the
+officer) signs a short-lived token naming the officer, the lesson, the block and the package, and
+puts it in the iframe's URL; every request of the player carries it in its path.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core import signing
+
+TOKEN_SALT = "h5p.content-token"  # noqa: S105 - a signing salt, not a secret
+
+
+def token_max_age():
+    return getattr(settings, "H5P_TOKEN_MAX_AGE", 4 * 60 * 60)
+
+
+def course_of(page):
+    from courses.models import CoursePage
+
+    return CoursePage.objects.ancestor_of(page).first()
+
+
+def is_enrolled(user, page):
+    """The one access rule for learners: an active enrolment in the lesson's course (learning app)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    course = course_of(page)
+    if course is None:
+        return False
+    from learning.models import EnrolmentStatus
+    from learning.scoping import visible_enrolments
+
+    return visible_enrolments(user, learner=user).filter(course=course, status=EnrolmentStatus.ACTIVE).exists()
+
+
+def can_preview(user, page):
+    """Trainers who may edit the lesson see the activity too (their results are not recorded)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or page.permissions_for_user(user).can_edit()
+
+
+def may_open(user, page):
+    return is_enrolled(user, page) or can_preview(user, page)
+
+
+@dataclass(frozen=True)
+class Grant:
+    user_id: int
+    page_id: int
+    block_id: str
+    package_id: int
+    language: str
+    parent_origin: str
+
+
+def make_token(*, user, page, block_id, package, language, parent_origin):
+    payload = {"u": user.pk, "p": page.pk, "b": block_id, "k": package.pk, "l": language, "o": parent_origin}
+    return signing.dumps(payload, salt=TOKEN_SALT, compress=True)
+
+
+def read_token(token):
+    """The Grant in a token, or None when it is forged or expired."""
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT, max_age=token_max_age())
+        return Grant(data["u"], data["p"], str(data["b"]), data["k"], data["l"], data["o"])
+    except (signing.BadSignature, KeyError, TypeError):
+        return None
+
+
+def content_origin(request=None):
+    origin = getattr(settings, "H5P_CONTENT_ORIGIN", "")
+    if origin:
+        return origin.rstrip("/")
+    return f"{request.scheme}://{request.get_host()}" if request is not None else ""
+
+
+def is_content_host(request):
+    """Content views answer only on the content origin (when one is configured)."""
+    origin = getattr(settings, "H5P_CONTENT_ORIGIN", "")
+    if not origin:
+        return True
+    return request.get_host().lower() == urlsplit(origin).netloc.lower()

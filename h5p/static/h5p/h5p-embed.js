@@ -1,0 +1,28 @@
+/* Runs on the content origin: starts h5p-standalone and relays top-level scored xAPI statements
+   and the content's height to the lesson page (the only origin allowed to frame this page). */
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("h5p-config").textContent);
+  var parentOrigin = config.parentOrigin;
+
+  function post(message) {
+    if (window.parent !== window) window.parent.postMessage(message, parentOrigin);
+  }
+
+  function reportHeight() {
+    post({ type: "custodia:h5p-height", height: Math.ceil(document.documentElement.scrollHeight) });
+  }
+
+  new H5PStandalone.H5P(document.getElementById("h5p-container"), config.options).then(function () {
+    H5P.externalDispatcher.on("xAPI", function (event) {
+      var statement = event && event.data && event.data.statement;
+      if (!statement || !statement.result || !statement.result.score) return;
+      var context = statement.context || {};
+      if (context.contextActivities && context.contextActivities.parent) return; // sub-content
+      post({ type: "custodia:h5p-xapi", statement: JSON.parse(JSON.stringify(statement)) });
+    });
+    reportHeight();
+  });
+  if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(document.body);
+  window.addEventListener("load", reportHeight);
+})();

@@ -1,0 +1,61 @@
+"""``{% h5p_player value %}``: the H5P block on a lesson page (used by templates/blocks/h5p_block.html)."""
+
+from django import template
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from h5p.access import content_origin, is_enrolled, make_token, may_open
+from h5p.player import block_settings, choose_package
+
+register = template.Library()
+
+
+def _block_id(context, value):
+    page = context.get("page")
+    candidate = context.get("id")
+    for child in getattr(page, "body", None) or []:
+        if child.block_type == "h5p" and (child.value is value or child.id == candidate):
+            return child.id
+    return ""
+
+
+@register.inclusion_tag("h5p/player.html", takes_context=True)
+def h5p_player(context, value):
+    request = context.get("request")
+    page = context.get("page")
+    package, language = choose_package(value, get_language())
+    counts, minimum = block_settings(value)
+    result = {"value": value, "package": package, "counts": counts, "minimum": minimum, "state": "missing"}
+    if package is None or request is None or page is None:
+        return result
+    user = request.user
+    block_id = _block_id(context, value)
+    result["block_id"] = block_id
+    if not user.is_authenticated:
+        result["state"] = "anonymous"
+    elif not may_open(user, page):
+        result["state"] = "not_enrolled"
+    elif package.blocked_libraries():
+        result["state"] = "blocked"
+    else:
+        parent_origin = f"{request.scheme}://{request.get_host()}"
+        token = make_token(
+            user=user,
+            page=page,
+            block_id=block_id,
+            package=package,
+            language=language or get_language(),
+            parent_origin=parent_origin,
+        )
+        origin = content_origin(request)
+        result.update(
+            state="ready",
+            token=token,
+            origin=origin,
+            src=f"{origin}{reverse('h5p:embed', args=[token])}",
+            results_url=reverse("h5p:results"),
+            csrf=get_token(request),
+            preview=not is_enrolled(user, page),
+        )
+    return result
