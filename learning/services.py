@@ -337,9 +337,8 @@ def check_rules(enrolment, course):
         minutes_required=course.minimum_minutes,
     )
     if rules:
-        outcome.score = (sum(best.get(rule.activity_page_id, 0) for rule in rules) / len(rules)).quantize(
-            Decimal("0.01")
-        )
+        total = sum((best.get(rule.activity_page_id, Decimal(0)) for rule in rules), Decimal(0))
+        outcome.score = (total / len(rules)).quantize(Decimal("0.01"))
     something_required = bool(required_ids or rules)
     outcome.met = (
         something_required

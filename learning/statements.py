@@ -118,7 +118,7 @@ def append(*, event_key, user, verb, obj, **kwargs):
     row, _created = StatementOutbox.objects.get_or_create(
         event_key=event_key,
         defaults={
-            "statement_id": statement["id"],
+            "statement_id": uuid.UUID(statement["id"]),
             "user": user,
             "verb": verb[0],
             "statement": statement,

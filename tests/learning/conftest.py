@@ -44,7 +44,9 @@ def police_officer(db):
 
 @pytest.fixture
 def judge(db):
-    return User.objects.create_user("judge@example.test", "a-strong-pass-phrase", full_name="Juan Judge", profession="judiciary")
+    return User.objects.create_user(
+        "judge@example.test", "a-strong-pass-phrase", full_name="Juan Judge", profession="judiciary"
+    )
 
 
 @pytest.fixture
