@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("healthz", core_views.health, name="health"),
     path("h5p/", include("h5p.urls")),  # content origin (token-authenticated) and H5P results
+    path("credentials/", include("certificates.public_urls")),  # issuer profiles, JWKS, status lists
 ]
 
 if settings.DEBUG:
@@ -23,6 +24,8 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("learning/", include("learning.urls")),
+    path("academies/", include("academies.urls")),
+    path("", include("certificates.urls")),  # verify/..., certificates/...
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(chromium fonts-noto-core fonts-noto-cjk gettext poppler-utils)
+DEBIAN_PACKAGES=(chromium fonts-noto-core fonts-noto-cjk gettext poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 zbar-tools)
 missing=()
 for package in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")

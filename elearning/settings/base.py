@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "learning",
     "h5p",
     "assessments",
+    "certificates",
+    "academies",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,10 @@
+"""The academy's name in the six platform languages."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from academies.models import Academy
+
+
+@register(Academy)
+class AcademyTranslation(TranslationOptions):
+    fields = ("name",)

@@ -1,0 +1,105 @@
+"""Site administrators manage academies, memberships and accreditations in the Wagtail admin,
+see certificates (read-only: they are revoked, never edited or deleted) and preview an academy's
+certificate design without saving anything."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
+from wagtail.admin.widgets.button import Button
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from academies.models import Academy, Membership
+from academies.preview import sample_certificate_pdf
+from certificates.models import Accreditation, Certificate
+
+
+class AcademyViewSet(SnippetViewSet):
+    model = Academy
+    icon = "group"
+    menu_label = _("Academies")
+    list_display = ["name", "country", "slug"]
+    search_fields = ["name"]
+
+
+class MembershipViewSet(SnippetViewSet):
+    model = Membership
+    icon = "user"
+    menu_label = _("Memberships")
+    list_display = ["user", "academy", "role"]
+    list_filter = ["role", "academy"]
+
+
+class AccreditationViewSet(SnippetViewSet):
+    model = Accreditation
+    icon = "success"
+    menu_label = _("Accreditations")
+    list_display = ["number", "academy", "course", "contact_hours", "valid_from", "valid_until", "status"]
+    list_filter = ["status", "academy"]
+
+
+class CertificateViewSet(SnippetViewSet):
+    """Read-only in the admin: revocation and reissue go through the audited academy screens."""
+
+    model = Certificate
+    icon = "doc-full"
+    menu_label = _("Certificates")
+    list_display = ["grouped_code", "holder_name", "academy", "issued_at", "revoked_at"]
+    list_filter = ["academy"]
+    search_fields = []
+    inspect_view_enabled = True
+    panels = [FieldPanel("holder_name", read_only=True), FieldPanel("revoked_reason", read_only=True)]
+
+    def get_permission_policy(self):
+        from wagtail.permission_policies import ModelPermissionPolicy
+
+        class ViewOnly(ModelPermissionPolicy):
+            def user_has_permission(self, user, action):
+                return action == "view" and super().user_has_any_permission(user, {"view", "change"})
+
+            def user_has_any_permission(self, user, actions):
+                return any(self.user_has_permission(user, action) for action in actions)
+
+        return ViewOnly(self.model)
+
+
+class AcademyGroup(SnippetViewSetGroup):
+    items = (AcademyViewSet, MembershipViewSet, AccreditationViewSet, CertificateViewSet)
+    menu_icon = "group"
+    menu_label = _("Academies")
+    menu_name = "academies"
+
+
+register_snippet(AcademyGroup)
+
+
+def preview_certificate(request, pk):
+    """A sample certificate PDF for the academy, in the chosen language; nothing is saved."""
+    academy = get_object_or_404(Academy, pk=pk)
+    if not (request.user.is_superuser or request.user.has_perm("academies.change_academy")):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    language = request.GET.get("language", "en")
+    response = HttpResponse(sample_certificate_pdf(academy, language), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="preview-{academy.slug}-{language}.pdf"'
+    return response
+
+
+@hooks.register("register_admin_urls")
+def register_preview_url():
+    return [path("academies/<int:pk>/certificate-preview/", preview_certificate, name="academies_certificate_preview")]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def preview_button(snippet, user, next_url=None):
+    if isinstance(snippet, Academy):
+        yield Button(
+            _("Preview certificate"),
+            reverse("academies_certificate_preview", args=[snippet.pk]),
+            icon_name="view",
+            priority=30,
+        )
