@@ -1,0 +1,188 @@
+"""Officer views: no answers leak before the review allows, autosave 409s, only one's own attempts, RTL."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import translation
+
+from assessments import engine
+from assessments.models import Attempt, AttemptState
+
+from .conftest import add_quiz, make_question
+
+
+def url(quiz, name, attempt=None):
+    kwargs = {"attempt_id": attempt.uuid} if attempt else {}
+    return quiz.url + quiz.reverse_subpage(name, kwargs=kwargs)
+
+
+@pytest.fixture
+def every_type(module, category):
+    questions = [
+        make_question(category, "Single", choices=(("Hash value", 1), ("plain wrong", 0))),
+        make_question(category, "Short", qtype="short", choices=(("SECRET-short", 1),)),
+        make_question(category, "Numeric", qtype="numeric", choices=(("", 1, {"value": "4096.125"}),)),
+        make_question(
+            category, "Order", qtype="ordering", choices=(("first step", 0), ("second step", 0), ("third", 0))
+        ),
+        make_question(
+            category,
+            "Match",
+            qtype="matching",
+            choices=(("MD5", 0, {"match_text_en": "hash"}), ("Faraday bag", 0, {"match_text_en": "isolation"})),
+        ),
+        make_question(
+            category,
+            "Blanks",
+            qtype="blanks",
+            text="A [[1]] prevents writes.",
+            choices=(("SECRET-blank", 1, {"blank": 1}),),
+            general_feedback_en="SECRET-general-feedback",
+        ),
+    ]
+    return add_quiz(module, [{"question": q} for q in questions], slug="every-type", review_answers_after=False)
+
+
+def test_the_attempt_page_never_contains_answers(client, every_type, enrolled_officer):
+    client.force_login(enrolled_officer)
+    response = client.post(url(every_type, "start_route"))
+    attempt = Attempt.objects.get(user=enrolled_officer, quiz=every_type)
+    assert response.status_code == 302 and response["Location"].endswith(url(every_type, "attempt_route", attempt))
+    html = client.get(response["Location"]).content.decode()
+    assert "SECRET" not in html and "4096" not in html and "fraction" not in html
+    assert 'name="q1"' in html and "<fieldset" in html and "<legend" in html
+    assert 'name="q6-b1"' in html and "first step" in html
+    # The review with correct answers switched off still shows none of them.
+    client.post(url(every_type, "attempt_route", attempt), {"action": "submit", "sequence": "1", "positions": ["1"]})
+    review = client.get(url(every_type, "review_route", attempt)).content.decode()
+    assert "SECRET-short" not in review and "SECRET-blank" not in review and "4096" not in review
+    assert "SECRET-general-feedback" in review  # feedback is allowed after submitting
+
+
+def test_review_shows_correct_answers_when_allowed(client, quiz, enrolled_officer):
+    quiz.review_answers_after = True
+    quiz.save_revision().publish()
+    client.force_login(enrolled_officer)
+    client.post(url(quiz, "start_route"))
+    attempt = Attempt.objects.get(user=enrolled_officer)
+    client.post(
+        url(quiz, "attempt_route", attempt), {"action": "submit", "sequence": "1", "positions": ["3"], "q3": "x"}
+    )
+    review = client.get(url(quiz, "review_route", attempt)).content.decode()
+    assert "write blocker" in review and "Correct answer:" in review and "Incorrect" in review
+
+
+def test_autosave_and_replays(client, quiz, enrolled_officer):
+    client.force_login(enrolled_officer)
+    client.post(url(quiz, "start_route"))
+    attempt = Attempt.objects.get(user=enrolled_officer)
+    save = url(quiz, "save_route", attempt)
+    first = client.post(save, {"sequence": "1", "positions": ["3"], "q3": "write blocker"})
+    assert first.status_code == 200 and first.json()["sequence"] == 1
+    replay = client.post(save, {"sequence": "1", "positions": ["3"], "q3": "something else"})
+    assert replay.status_code == 409 and replay.json()["reason"] == "stale"
+    assert attempt.items.get(position=3).response == "write blocker"
+    # Resume (reload, or another device): the saved answer is in the form, with the next sequence.
+    html = client.get(url(quiz, "attempt_route", attempt)).content.decode()
+    assert 'value="write blocker"' in html and 'name="sequence" value="2"' in html
+    submit = client.post(url(quiz, "submit_route", attempt), {"sequence": "2"})
+    assert submit.json()["graded_now"] is True
+    assert client.post(url(quiz, "submit_route", attempt), {"sequence": "3"}).json()["graded_now"] is False
+    late = client.post(save, {"sequence": "9", "positions": ["3"], "q3": "x"})
+    assert late.status_code == 409 and late.json()["finished"] is True
+
+
+def test_no_js_form_saves_pages_and_submits(client, module, fixed_questions, enrolled_officer):
+    quiz = add_quiz(module, [{"question": q} for q in fixed_questions], slug="paged", layout="one")
+    client.force_login(enrolled_officer)
+    client.post(url(quiz, "start_route"))
+    attempt = Attempt.objects.get(user=enrolled_officer, quiz=quiz)
+    page = url(quiz, "attempt_route", attempt)
+    right = attempt.items.get(position=1).version.data["choices"][0]["id"]
+    response = client.post(page, {"action": "next", "sequence": "1", "page": "1", "positions": ["1"], "q1": right})
+    assert response["Location"].endswith("?page=2")
+    html = client.get(response["Location"]).content.decode()
+    assert 'name="q2"' in html and 'name="q1"' not in html
+    stale = client.post(page + "?page=1", {"action": "save", "sequence": "1", "page": "1", "q1": ""})
+    assert stale.status_code == 302
+    assert attempt.items.get(position=1).response == right
+    client.post(page + "?page=3", {"action": "submit", "sequence": "2", "page": "3", "q3": "write blocker"})
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.FINISHED and attempt.score == 2
+
+
+def test_officers_reach_only_their_own_attempts(client, quiz, enrolled_officer, django_user_model):
+    attempt, _ = engine.start_attempt(enrolled_officer, quiz)
+    other = django_user_model.objects.create_user("other@example.test", "a-strong-pass-phrase")
+    client.force_login(other)
+    for name in ("attempt_route", "review_route"):
+        assert client.get(url(quiz, name, attempt)).status_code == 404
+    assert client.post(url(quiz, "save_route", attempt), {"sequence": "1"}).status_code == 404
+    assert client.post(url(quiz, "submit_route", attempt), {"sequence": "1"}).status_code == 404
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.IN_PROGRESS
+    client.logout()
+    assert client.get(url(quiz, "attempt_route", attempt)).status_code == 302  # to the login page
+
+
+def test_quiz_page_in_every_language(client, quiz, enrolled_officer):
+    client.force_login(enrolled_officer)
+    for language in ("en", "fr", "es", "ru", "ar", "zh-hans"):
+        with translation.override(language):
+            response = client.get(quiz.url.replace("/en/", f"/{language}/"))
+        assert response.status_code == 200
+        if language == "ar":
+            assert 'dir="rtl"' in response.content.decode()
+
+
+def test_quiz_home_lists_attempts_and_refusals(client, quiz, officer):
+    client.force_login(officer)
+    html = client.get(quiz.url).content.decode()
+    assert "Enrol in the course to take this quiz." in html
+
+
+# PostgreSQL concurrency -------------------------------------------------------------------------
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_grade_exactly_once(courses, django_user_model):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (row locks): set DATABASE_URL=postgres://… to run it")
+    from django.db import close_old_connections
+
+    from assessments.models import QuestionCategory
+    from courses.models import CoursePage, ModulePage
+    from learning.models import ActivityResult, StatementOutbox
+    from learning.services import enrol
+
+    course = CoursePage.objects.get(slug="police-basics")
+    module = ModulePage.objects.child_of(course).first()
+    category = QuestionCategory.objects.create(name_en="Race", name="Race", slug="race")
+    questions = [make_question(category, f"Race {n}") for n in range(3)]
+    quiz = add_quiz(module, [{"question": q} for q in questions], slug="race")
+    officer = django_user_model.objects.create_user("race@example.test", "a-strong-pass-phrase")
+    enrol(officer, course, check_policy=False)
+    attempt, _ = engine.start_attempt(officer, quiz)
+    right = {str(i.position): str(i.version.data["choices"][0]["id"]) for i in attempt.items.all()}
+    barrier, outcomes, errors = threading.Barrier(6), [], []
+
+    def worker(n):
+        try:
+            barrier.wait()
+            outcomes.append(engine.submit_attempt(attempt.pk, officer, sequence=n + 1, answers=right)[1])
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(outcomes) == [False] * 5 + [True]
+    attempt.refresh_from_db()
+    assert attempt.state == AttemptState.FINISHED and attempt.score == 3
+    assert ActivityResult.objects.filter(page_id=quiz.pk, user=officer).count() == 1
+    assert StatementOutbox.objects.filter(event_key__startswith=f"quiz-answered:{attempt.uuid}").count() == 3
