@@ -1,0 +1,125 @@
+"""Trainer views in the Wagtail admin: quizzes, attempts, item analysis, regrade, question import/export.
+
+Trainers who can edit a quiz page see its attempts without officers' names (attempt number,
+score, dates) and the aggregate item analysis, and may regrade; names are shown only to records
+administrators (``assessments.view_attempt`` or superusers), as ``learning.scoping`` does.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from assessments import engine
+from assessments.analysis import facility_chart, item_analysis
+from assessments.formats.common import ImportFailed
+from assessments.formats.importer import export_questions, import_questions
+from assessments.models import Attempt, AttemptState, Question, QuestionCategory, QuizPage
+from assessments.scoping import can_manage_quiz, is_attempts_admin
+from elearning.languages import django_languages
+
+
+def _quiz_for(request, quiz_id):
+    quiz = get_object_or_404(QuizPage, pk=quiz_id)
+    if not can_manage_quiz(request.user, quiz):
+        raise PermissionDenied
+    return quiz
+
+
+def quiz_index(request):
+    quizzes = [q for q in QuizPage.objects.order_by("path") if can_manage_quiz(request.user, q)]
+    counts = dict(
+        Attempt.objects.filter(quiz__in=quizzes, state=AttemptState.FINISHED)
+        .values_list("quiz_id")
+        .annotate(n=models.Count("pk"))
+        .values_list("quiz_id", "n")
+    )
+    for quiz in quizzes:
+        quiz.finished_count = counts.get(quiz.pk, 0)
+    return TemplateResponse(request, "assessments/admin/quiz_index.html", {"quizzes": quizzes})
+
+
+def quiz_report(request, quiz_id):
+    quiz = _quiz_for(request, quiz_id)
+    attempts = Attempt.objects.filter(quiz=quiz).select_related("user").order_by("-started_at")[:500]
+    stats = item_analysis(quiz)
+    context = {
+        "quiz": quiz,
+        "attempts": attempts,
+        "show_names": is_attempts_admin(request.user),
+        "stats": stats,
+        "chart": facility_chart(stats, _("Facility index per question (bars) and discrimination index (marks)"))
+        if stats
+        else "",
+    }
+    return TemplateResponse(request, "assessments/admin/quiz_report.html", context)
+
+
+@require_POST
+def quiz_regrade(request, quiz_id):
+    quiz = _quiz_for(request, quiz_id)
+    latest = request.POST.get("use_latest_versions") == "1"
+    changed = 0
+    for attempt_id in Attempt.objects.filter(quiz=quiz, state=AttemptState.FINISHED).values_list("pk", flat=True):
+        changed += engine.regrade_attempt(attempt_id, use_latest_versions=latest)[1]
+    messages.success(request, _("Regraded the quiz: %(count)s attempt(s) changed.") % {"count": changed})
+    return redirect("assessments_quiz_report", quiz_id=quiz.pk)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("GIFT or Moodle XML file"))
+    category = forms.CharField(
+        label=gettext_lazy("Parent category"), required=False, help_text=gettext_lazy("Default: Imported")
+    )
+    language = forms.ChoiceField(label=gettext_lazy("Language of the file"), choices=django_languages, initial="en")
+
+
+def _can_manage_bank(user):
+    return user.has_perm("assessments.add_question")
+
+
+def import_view(request):
+    if not _can_manage_bank(request.user):
+        raise PermissionDenied
+    errors = []
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            errors = [_("The file is larger than 5 MB.")]
+        else:
+            try:
+                created = import_questions(
+                    upload.read(),
+                    category=form.cleaned_data["category"] or None,
+                    language=form.cleaned_data["language"],
+                )
+            except ImportFailed as failure:
+                errors = failure.lines()
+            else:
+                messages.success(request, _("Imported %(count)s question(s).") % {"count": len(created)})
+                return redirect(reverse("assessments_import"))
+    categories = QuestionCategory.objects.order_by("slug")
+    return TemplateResponse(
+        request, "assessments/admin/import.html", {"form": form, "errors": errors, "categories": categories}
+    )
+
+
+def export_view(request):
+    if not request.user.has_perm("assessments.view_question") and not _can_manage_bank(request.user):
+        raise PermissionDenied
+    fmt = "gift" if request.GET.get("format") == "gift" else "moodle_xml"
+    questions = Question.objects.select_related("category").order_by("category__slug", "name")
+    if request.GET.get("category"):
+        questions = questions.filter(category__slug=request.GET["category"])
+    text = export_questions(questions, fmt, request.GET.get("language", "en"))
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8" if fmt == "gift" else "application/xml")
+    response["Content-Disposition"] = f'attachment; filename="questions.{"gift" if fmt == "gift" else "xml"}"'
+    return response

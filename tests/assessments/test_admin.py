@@ -1,0 +1,83 @@
+"""Trainer views: item analysis with a server-side SVG chart, regrade, import/export, the question bank."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from assessments import engine
+from assessments.analysis import item_analysis
+from assessments.models import Choice, Question
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def graded_quiz(quiz, enrolled_officer, django_user_model, police_course):
+    from learning.services import enrol
+
+    officers = [enrolled_officer]
+    for n in range(4):
+        user = django_user_model.objects.create_user(f"o{n}@example.test", "a-strong-pass-phrase")
+        enrol(user, police_course, check_policy=False)
+        officers.append(user)
+    for n, user in enumerate(officers):
+        attempt, _ = engine.start_attempt(user, quiz)
+        data = {i.position: i.version.data["choices"] for i in attempt.items.all()}
+        answers = {"1": str(data[1][0]["id"] if n < 3 else data[1][1]["id"]), "2": [str(data[2][0]["id"])]}
+        answers["3"] = "write blocker" if n < 2 else "no idea"
+        engine.submit_attempt(attempt.pk, user, sequence=1, answers=answers)
+    return quiz
+
+
+def test_item_analysis_figures(graded_quiz):
+    stats = {row.name: row for row in item_analysis(graded_quiz)}
+    assert stats["Hash"].count == 5 and round(stats["Hash"].facility) == 60
+    assert round(stats["Volatile"].facility) == 50
+    assert stats["Volatile"].discrimination is None  # everybody scored the same: no spread
+    assert stats["Tool"].discrimination > 50  # the strong officers answered it
+    assert [(text, count) for text, count, _right in stats["Hash"].options] == [
+        ("Hash value", 3),
+        ("Photo", 2),
+        ("—", 0),
+    ]
+
+
+def test_trainer_report_regrade_and_anonymity(client, graded_quiz, trainer, enrolled_officer):
+    client.force_login(trainer)
+    html = client.get(reverse("assessments_quiz_report", args=[graded_quiz.pk])).content.decode()
+    assert "<svg" in html and 'role="img"' in html and "Facility index" in html
+    assert str(enrolled_officer) not in html  # trainers see figures, not names
+    Choice.objects.filter(question__name="Hash", text_en="Photo").update(fraction=1)
+    response = client.post(reverse("assessments_quiz_regrade", args=[graded_quiz.pk]), {"use_latest_versions": "1"})
+    assert response.status_code == 302
+    assert round(item_analysis(graded_quiz)[0].facility) == 100
+    assert client.get(reverse("assessments_quiz_index")).status_code == 200
+
+
+def test_superuser_sees_names_officers_are_refused(client, graded_quiz, enrolled_officer, django_user_model):
+    admin = django_user_model.objects.create_superuser("admin@example.test", "a-strong-pass-phrase")
+    client.force_login(admin)
+    assert (
+        str(enrolled_officer) in client.get(reverse("assessments_quiz_report", args=[graded_quiz.pk])).content.decode()
+    )
+    client.force_login(enrolled_officer)
+    assert client.get(reverse("assessments_quiz_report", args=[graded_quiz.pk])).status_code in (302, 403)
+
+
+def test_admin_import_rejects_malformed_files_whole(client, trainer, django_user_model):
+    admin = django_user_model.objects.create_superuser("admin@example.test", "a-strong-pass-phrase")
+    client.force_login(admin)
+    bad = SimpleUploadedFile("malformed.gift", (DATA / "malformed.gift").read_bytes())
+    html = client.post(reverse("assessments_import"), {"file": bad, "language": "en"}).content.decode()
+    assert "line 9: “five hundred” is not a number" in html and Question.objects.count() == 0
+    good = SimpleUploadedFile("evidence.xml", (DATA / "evidence.xml").read_bytes())
+    response = client.post(reverse("assessments_import"), {"file": good, "language": "fr", "category": "Juges"})
+    assert response.status_code == 302 and Question.objects.filter(text_fr__contains="e-mail").exists()
+    export = client.get(reverse("assessments_export") + "?format=gift&language=fr")
+    assert "::Convention::" in export.content.decode()
+    for name in ("question", "questioncategory", "competency"):
+        assert client.get(reverse(f"wagtailsnippets_assessments_{name}:list")).status_code == 200
+    question = Question.objects.first()
+    assert client.get(reverse("wagtailsnippets_assessments_question:edit", args=[question.pk])).status_code == 200
