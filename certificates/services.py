@@ -181,7 +181,9 @@ def issue_certificate(completion, accreditation, *, actor=None):
     with transaction.atomic():
         # Serialise issuers of the same completion (other workers, retries) on its row.
         completion = (
-            CourseCompletion.objects.select_for_update().select_related("user", "course").get(pk=completion.pk)
+            CourseCompletion.objects.select_for_update(of=("self",))
+            .select_related("user", "course")
+            .get(pk=completion.pk)
         )
         for _attempt in range(ATTEMPTS):
             existing = Certificate.objects.filter(
