@@ -56,6 +56,7 @@ CONTENT_TYPES = {
 # Files that are not the player's scripts: no script may run in them, even when opened directly.
 FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src 'self'; sandbox"
 PLAYER_DIST = "h5p-standalone/dist"
+PLAYER_INLINE_SCRIPT_HASH = "sha256-8CniZYrnO46q7MvZ3m08Wom1HH/ZhyXmm29kBKTV1rk="
 
 
 def _content_type(path):
@@ -149,7 +150,11 @@ def embed_csp(parent_origin):
     return "; ".join(
         [
             "default-src 'none'",
-            "script-src 'self'",
+            # h5p-standalone 3.8.2 writes one fixed inline script into its about:blank frame
+            # ("H5PIntegration = window.parent.H5PIntegration; ..."): allowed by its hash, nothing else inline.
+            # Some content types evaluate strings (EmbeddedJS templates in MultiChoice): 'unsafe-eval' is
+            # accepted here because this origin holds nothing of the platform's (no cookies, no session).
+            f"script-src 'self' '{PLAYER_INLINE_SCRIPT_HASH}' 'unsafe-eval'",
             "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data: blob:",
             "font-src 'self' data:",

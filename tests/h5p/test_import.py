@@ -222,8 +222,10 @@ def test_lying_entry_sizes_are_caught_while_streaming(h5p_media):
     patched = bytearray(data)
     patched[marker + 24 : marker + 28] = (10).to_bytes(4, "little")
     rejected(io.BytesIO(bytes(patched)), "content/a.txt")
-    assert stored_files(h5p_media) == [] or not (h5p_media / "h5p" / "tmp").exists() or not list(
-        (h5p_media / "h5p" / "tmp").iterdir()
+    assert (
+        stored_files(h5p_media) == []
+        or not (h5p_media / "h5p" / "tmp").exists()
+        or not list((h5p_media / "h5p" / "tmp").iterdir())
     )
 
 
@@ -282,4 +284,3 @@ def test_import_command(tmp_path):
         call_command("import_h5p", str(bad))
     with pytest.raises(CommandError):  # manage.py turns a CommandError into exit status 1
         call_command("import_h5p", str(tmp_path / "absent.h5p"))
-

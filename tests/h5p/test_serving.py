@@ -60,7 +60,7 @@ def setup(officer, police_course, first_lesson, tiny):
 
 
 def frame_of(html):
-    match = re.search(r'<iframe class="h5p-activity__frame" src="([^"]+)"', html)
+    match = re.search(r'<iframe class="h5p-activity__frame" id="[^"]*" src="([^"]+)"', html)
     assert match, html
     token = re.search(r'data-h5p-token="([^"]+)"', html).group(1)
     csrf = re.search(r'data-h5p-csrf="([^"]+)"', html).group(1)

@@ -9,11 +9,19 @@
     if (window.parent !== window) window.parent.postMessage(message, parentOrigin);
   }
 
+  var container = document.getElementById("h5p-container");
+  var lastHeight = 0;
+
   function reportHeight() {
-    post({ type: "custodia:h5p-height", height: Math.ceil(document.documentElement.scrollHeight) });
+    var inner = container.querySelector("iframe.h5p-iframe");
+    var height = Math.ceil((inner ? inner.getBoundingClientRect().height : container.scrollHeight) + 8);
+    if (height > 8 && height !== lastHeight) {
+      lastHeight = height;
+      post({ type: "custodia:h5p-height", height: height });
+    }
   }
 
-  new H5PStandalone.H5P(document.getElementById("h5p-container"), config.options).then(function () {
+  new H5PStandalone.H5P(container, config.options).then(function () {
     H5P.externalDispatcher.on("xAPI", function (event) {
       var statement = event && event.data && event.data.statement;
       if (!statement || !statement.result || !statement.result.score) return;
@@ -23,6 +31,7 @@
     });
     reportHeight();
   });
-  if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(document.body);
+  if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(container);
+  window.setInterval(reportHeight, 500); // H5P resizes its own frame from inside; cheap to poll
   window.addEventListener("load", reportHeight);
 })();
