@@ -2,6 +2,7 @@
 # Every .po catalog complete: no untranslated and no fuzzy messages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+shopt -s nullglob
 status=0
 for po in locale/*/LC_MESSAGES/django.po; do
   stats=$(msgfmt --check --statistics -o /dev/null "$po" 2>&1)
