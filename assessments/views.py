@@ -163,9 +163,8 @@ def autosave(request, quiz, attempt_id):
     if not request.user.is_authenticated:
         return JsonResponse({"error": "login"}, status=403)
     attempt = own_attempt(request.user, quiz, attempt_id)
-    items = list(attempt.items.select_related("version").order_by("position"))
-    positions = {_sequence(p) for p in request.POST.getlist("positions")}
-    shown = [item for item in items if item.position in positions]
+    positions = {p for p in (_sequence(p) for p in request.POST.getlist("positions")) if p is not None}
+    shown = list(attempt.items.filter(position__in=positions).select_related("version").order_by("position"))
     answers = presentation.answers_from_post(shown, request.POST)
     outcome = engine.save_answers(attempt.pk, request.user, _sequence(request.POST.get("sequence")), answers)
     body = {
@@ -188,9 +187,9 @@ def submit(request, quiz, attempt_id):
     if not request.user.is_authenticated:
         return JsonResponse({"error": "login"}, status=403)
     attempt = own_attempt(request.user, quiz, attempt_id)
-    items = list(attempt.items.select_related("version").order_by("position"))
-    positions = {_sequence(p) for p in request.POST.getlist("positions")}
-    answers = presentation.answers_from_post([i for i in items if i.position in positions], request.POST)
+    positions = {p for p in (_sequence(p) for p in request.POST.getlist("positions")) if p is not None}
+    shown = list(attempt.items.filter(position__in=positions).select_related("version"))
+    answers = presentation.answers_from_post(shown, request.POST)
     attempt, graded_now = engine.submit_attempt(
         attempt.pk, request.user, sequence=_sequence(request.POST.get("sequence")), answers=answers
     )
