@@ -76,6 +76,16 @@ def runtime_closure(folders, metadata):
     return ordered
 
 
+def _player_needs(name):
+    """Library files the player loads: not the editor's (H5PEditor.* libraries, language/ files for the editor).
+
+    They are still validated; the platform has no H5P editor, and skipping them makes an import
+    write about a quarter of the files (1,279 of CoursePresentation's 1,694 are editor translations).
+    """
+    folder, _sep, rest = name.partition("/")
+    return rest == "library.json" or not (folder.startswith("H5PEditor.") or rest.startswith("language/"))
+
+
 def _extract(archive, info, destination):
     destination.parent.mkdir(parents=True, exist_ok=True)
     written = 0
@@ -141,7 +151,7 @@ def _store(handle, info, installed, closure, *, name, user, size):
                 top = member.filename.split("/", 1)[0]
                 if member.filename == "h5p.json" or top == "content":
                     _extract(archive, member, work / "package" / member.filename)
-                elif top in new_libraries:
+                elif top in new_libraries and _player_needs(member.filename):
                     _extract(archive, member, work / "libraries" / member.filename)
         (work / "package" / "content").mkdir(parents=True, exist_ok=True)
         with transaction.atomic():
