@@ -53,3 +53,10 @@ def ensure_demo_accounts():
         user.groups.set(Group.objects.filter(name__in=spec["groups"]))
         summary.append((spec["email"], spec["role"]))
     return summary
+
+
+def demo_step():
+    """The ``load_demo`` step for accounts: the demo sign-ins, printed for the newcomer."""
+    lines = [f"Demo accounts (password: {DEMO_PASSWORD}):"]
+    lines += [f"  {email:<24} {role}" for email, role in ensure_demo_accounts()]
+    return lines

@@ -101,3 +101,9 @@ def ensure_demo_certificate():
     # Issued now (not left to a worker) so the demo has its certificate at once; the task finds it.
     certificate, _created = issue_certificate(completion, accreditation)
     return certificate.code
+
+
+def demo_step():
+    """The ``load_demo`` step for certificates: the demo officer's certificate and its code."""
+    code = ensure_demo_certificate()
+    return [f"Demo certificate of officer@example.org: {code} (verify at /en/verify/)"]

@@ -146,3 +146,9 @@ def load_demo_assessments(directory=DEMO_DIR):
                 quiz = QuizPage.objects.get(pk=quiz.pk)
             quizzes.append(quiz)
     return quizzes
+
+
+def demo_step():
+    """The ``load_demo`` step for assessments: one needs assessment per audience course."""
+    quizzes = load_demo_assessments()
+    return [f"Needs assessment: {quiz.title_en}" for quiz in quizzes]

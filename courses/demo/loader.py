@@ -164,3 +164,10 @@ def load_demo_courses(directory=CONTENT_DIR):
         topics = ensure_topics(directory)
         catalogue = ensure_catalogue()
         return [build_course(catalogue, data, topics) for data in documents]
+
+
+def demo_step():
+    """The ``load_demo`` step for courses: build them and describe what was built."""
+    courses = load_demo_courses()
+    lines = [f"Course: {course.title_en} ({', '.join(course.language_codes)})" for course in courses]
+    return [*lines, f"{len(courses)} demo courses ready."]

@@ -181,3 +181,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# `manage.py load_demo` runs these idempotent steps in order; each returns lines to print.
+CUSTODIA_DEMO_STEPS = [
+    "courses.demo.loader.demo_step",
+    "accounts.demo.demo_step",
+    "assessments.demo.demo_step",
+    "certificates.demo.demo_step",
+]

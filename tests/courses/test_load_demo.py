@@ -38,11 +38,19 @@ def test_load_demo_builds_the_curriculum_and_is_idempotent(capsys):
     output = capsys.readouterr().out
     assert "custodia-demo" in output
     assert "officer@example.org" in output
+    # The demo officer holds one accredited certificate, printed with its code.
+    from certificates.models import Certificate
+
+    certificate = Certificate.objects.get(user__email="officer@example.org")
+    assert certificate.code in output.replace("-", "")
+    assert certificate.pdf
 
 
 @pytest.mark.django_db
 def test_demo_accounts_sign_in_with_their_email(client):
-    call_command("load_demo")
+    from accounts.demo import ensure_demo_accounts
+
+    ensure_demo_accounts()
     assert client.login(username="officer@example.org", password="custodia-demo")
 
 

@@ -1,26 +1,28 @@
-"""``python manage.py load_demo``: the demo curriculum and demo accounts (idempotent)."""
+"""``python manage.py load_demo``: demo courses, accounts, assessments and a certificate.
+
+Each app contributes one idempotent step, listed in ``settings.CUSTODIA_DEMO_STEPS`` in
+dependency order, so this command imports no app directly and no app imports upward.
+"""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-
-from accounts.demo import DEMO_PASSWORD, ensure_demo_accounts
-from courses.demo.loader import load_demo_courses
+from django.db import transaction
+from django.utils import translation
+from django.utils.module_loading import import_string
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo courses (six languages) and the demo accounts."
+    help = "Create or refresh the demo data: six-language courses, accounts, assessments, a certificate."
 
     def handle(self, *args, **options):
         if getattr(settings, "CUSTODIA_PRODUCTION", False):
             raise CommandError("load_demo refuses to run with the production settings: it creates known passwords.")
-        try:
-            courses = load_demo_courses()
-        except ValueError as error:
-            raise CommandError(f"The demo content is not valid:\n{error}") from error
-        accounts = ensure_demo_accounts()
-        for course in courses:
-            self.stdout.write(f"Course: {course.title_en} ({', '.join(course.language_codes)})")
-        self.stdout.write(self.style.SUCCESS(f"{len(courses)} demo courses ready."))
-        self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
-        for email, role in accounts:
-            self.stdout.write(f"  {email:<24} {role}")
+        with translation.override(settings.LANGUAGE_CODE):
+            try:
+                with transaction.atomic():
+                    for path in settings.CUSTODIA_DEMO_STEPS:
+                        for line in import_string(path)() or []:
+                            self.stdout.write(line)
+            except ValueError as error:
+                raise CommandError(f"The demo data is not valid:\n{error}") from error
+        self.stdout.write(self.style.SUCCESS("Demo ready: http://127.0.0.1:8000/"))
