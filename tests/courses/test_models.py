@@ -9,7 +9,9 @@ from courses.translation_status import complete_languages, missing_fields
 def test_page_tree_rules():
     assert CourseIndexPage.allowed_subpage_models() == [CoursePage]
     assert CoursePage.allowed_subpage_models() == [ModulePage]
-    assert ModulePage.allowed_subpage_models() == [LessonPage]
+    from assessments.models import QuizPage
+
+    assert ModulePage.allowed_subpage_models() == [LessonPage, QuizPage]
     assert LessonPage.allowed_subpage_models() == []
     assert CoursePage.allowed_parent_page_models() == [CourseIndexPage]
     assert LessonPage.allowed_parent_page_models() == [ModulePage]
