@@ -278,7 +278,8 @@ class ModulePage(TranslatedPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["course"] = self.course
-        context["lessons"] = LessonPage.objects.child_of(self).live().order_by("path")
+        # Lessons and any other activity (quizzes) in the order the trainer arranged them.
+        context["items"] = self.get_children().live().order_by("path").specific()
         return context
 
 
