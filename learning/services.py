@@ -291,7 +291,11 @@ def complete_lesson(user, lesson, *, language=None):
             )
             _count_time(enrolment, now)
             enrolment.save(update_fields=["seconds_spent", "last_activity_at"])
-        completion = evaluate_completion(enrolment, language=language, course=course, locked=True)
+        # Rules need every required lesson: skip evaluating them (five queries) while some are still to do.
+        still_to_do = {item.pk for item in state.required} - state.done_ids - {lesson.pk}
+        completion = None
+        if not still_to_do:
+            completion = evaluate_completion(enrolment, language=language, course=course, locked=True)
     return enrolment, changed, completion
 
 

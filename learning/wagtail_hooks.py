@@ -35,7 +35,7 @@ def _can_bypass_locks(page, user):
 
 @hooks.register("before_serve_page")
 def refuse_locked_lessons(page, request, serve_args, serve_kwargs):
-    """Locked lessons cannot be opened; a view by an enrolled learner is their new resume point."""
+    """Locked lessons cannot be opened (staff who can edit the lesson excepted)."""
     if not isinstance(page, LessonPage):
         return None
     state = lesson_state(page, request)
@@ -48,8 +48,6 @@ def refuse_locked_lessons(page, request, serve_args, serve_kwargs):
             {"page": page, "course": state.course, "learner": state, "resume_lesson": state.first_incomplete_lesson},
             status=403,
         )
-    if request.method == "GET":
-        record_lesson_view(state, page)
     return None
 
 
@@ -59,6 +57,9 @@ def learner_context(page, request, context):
         state = lesson_state(page, request)
         if state is None:
             return {}
+        # Recorded here, when the page is really served (after Wagtail's own view restrictions), never in previews.
+        if request.method == "GET" and not getattr(request, "is_preview", False):
+            record_lesson_view(state, page)
         state.annotate(context.get("modules", []))
         next_lesson = context.get("next_lesson")
         return {
