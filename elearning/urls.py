@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from academies.api import api as academies_api
 from core import views as core_views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("healthz", core_views.health, name="health"),
     path("h5p/", include("h5p.urls")),  # content origin (token-authenticated) and H5P results
     path("credentials/", include("certificates.public_urls")),  # issuer profiles, JWKS, status lists
+    path("api/v1/", academies_api.urls),  # academy systems (token-authenticated); see docs/api.md
 ]
 
 if settings.DEBUG:
