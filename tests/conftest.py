@@ -22,6 +22,19 @@ def _english_by_default():
 _MIGRATED_STATE = {}
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrated rows (Wagtail's root page, locale, groups).
+
+    A transactional test ends with a flush; without serialized rollback the next one would
+    start on an empty database, and mixing both kinds breaks Django's restore (the flush's
+    post_migrate signal re-creates content types that the restore then inserts again).
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the small course set once per test database; tests roll back their own changes."""

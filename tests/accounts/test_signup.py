@@ -5,7 +5,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.tokens import make_confirmation_token
@@ -70,7 +71,9 @@ def test_happy_path_confirms_once_signs_in_and_uses_the_preferred_language(clien
     for method in (client.get, client.post):
         response = method(link)
         assert response.status_code == 400
-        assert "already been used" in response.content.decode()
+        with translation.override("ar"):
+            expected = gettext("This confirmation link has already been used: your account is active.")
+        assert expected in response.content.decode()
     assert "_auth_user_id" not in client.session
     user.refresh_from_db()
     assert user.email_confirmed_at == confirmed_at
