@@ -32,7 +32,7 @@ def queue(academy):
 
 
 def backoff(attempts):
-    return min(datetime.timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    return min(datetime.timedelta(seconds=30 * 2 ** min(max(attempts - 1, 0), 16)), MAX_BACKOFF)
 
 
 def _post(endpoint, statements):
