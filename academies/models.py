@@ -302,7 +302,13 @@ class LrsEndpoint(models.Model):
     password = models.CharField(_("password (secret)"), max_length=200, blank=True)
     enabled = models.BooleanField(_("enabled"), default=True)
 
-    panels = [FieldPanel("academy"), FieldPanel("url"), FieldPanel("username"), FieldPanel("password")]
+    panels = [
+        FieldPanel("academy"),
+        FieldPanel("url"),
+        FieldPanel("username"),
+        FieldPanel("password"),
+        FieldPanel("enabled"),
+    ]
 
     class Meta:
         verbose_name = _("learning record store")

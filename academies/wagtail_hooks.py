@@ -12,7 +12,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from academies.models import Academy, Membership
+from academies.models import Academy, AuditEntry, LrsEndpoint, Membership
 from academies.preview import sample_certificate_pdf
 from certificates.models import Accreditation, Certificate
 
@@ -29,7 +29,7 @@ class MembershipViewSet(SnippetViewSet):
     model = Membership
     icon = "user"
     menu_label = _("Memberships")
-    list_display = ["user", "academy", "role"]
+    list_display = ["user", "academy", "role", "unit", "rank"]
     list_filter = ["role", "academy"]
 
 
@@ -66,8 +66,69 @@ class CertificateViewSet(SnippetViewSet):
         return ViewOnly(self.model)
 
 
+class SuperuserReadOnly:
+    """Only site administrators, and only to read (the audit log is append-only)."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def user_has_permission(self, user, action):
+        return user.is_active and user.is_superuser and action == "view"
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.filter(is_superuser=True, is_active=True) if "view" in actions else []
+
+    def users_with_permission(self, action):
+        return self.users_with_any_permission({action})
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return self.model.objects.all() if self.user_has_any_permission(user, actions) else self.model.objects.none()
+
+    def instances_user_has_permission_for(self, user, action):
+        return self.instances_user_has_any_permission_for(user, {action})
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.user_has_any_permission(user, actions)
+
+
+class AuditViewSet(SnippetViewSet):
+    """Who exported or viewed which officer records (site administrators only)."""
+
+    model = AuditEntry
+    icon = "history"
+    menu_label = _("Audit log")
+    list_display = ["created_at", "actor", "token", "academy", "officer", "action", "what"]
+    list_filter = ["action", "academy"]
+    inspect_view_enabled = True
+
+    def get_permission_policy(self):
+        return SuperuserReadOnly(self.model)
+
+
+class LrsEndpointViewSet(SnippetViewSet):
+    model = LrsEndpoint
+    icon = "link"
+    menu_label = _("Learning record stores")
+    list_display = ["academy", "url", "enabled"]
+
+
 class AcademyGroup(SnippetViewSetGroup):
-    items = (AcademyViewSet, MembershipViewSet, AccreditationViewSet, CertificateViewSet)
+    items = (
+        AcademyViewSet,
+        MembershipViewSet,
+        AccreditationViewSet,
+        CertificateViewSet,
+        AuditViewSet,
+        LrsEndpointViewSet,
+    )
     menu_icon = "group"
     menu_label = _("Academies")
     menu_name = "academies"
