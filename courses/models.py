@@ -237,7 +237,8 @@ class CoursePage(TranslatedPageMixin, Page):
     def modules_with_lessons(self):
         """Live modules, each with its live lessons, in two queries."""
         modules = list(ModulePage.objects.child_of(self).live().order_by("path"))
-        lessons = LessonPage.objects.descendant_of(self).live().order_by("path")
+        # The outline needs no lesson bodies (six StreamField columns per lesson): leave them in the database.
+        lessons = LessonPage.objects.descendant_of(self).live().order_by("path").defer_streamfields()
         by_parent = {}
         for lesson in lessons:
             by_parent.setdefault(lesson.path[: -self.steplen], []).append(lesson)
