@@ -19,6 +19,7 @@ import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -133,7 +134,11 @@ def export_in_child(fmt, output):
 def export(fmt, output):
     """One export in a child process; returns its timings and peak RSS (MB)."""
     done = subprocess.run(  # noqa: S603 - this script
-        [sys.executable, __file__, "--export", fmt, str(output)], env=_env(), check=True, capture_output=True, text=True
+        [sys.executable, __file__, "--export", fmt, str(output)],
+        env=_env(),
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -157,7 +162,7 @@ def main():
         "formats": {},
     }
     for fmt in args.formats.split(","):
-        output = Path("/tmp") / f"custodia_export_bench.{fmt}"
+        output = Path(tempfile.gettempdir()) / f"custodia_export_bench.{fmt}"
         measured = export(fmt, output)
         seconds, rss, baseline = measured["seconds"], measured["peak_rss_mb"], measured["baseline_rss_mb"]
         results["formats"][fmt] = {
