@@ -94,27 +94,27 @@ EXPECTED = {  # who sees whose records (certificates: only academy A issued one)
 
 
 @pytest.mark.parametrize("family", FAMILIES)
-@pytest.mark.parametrize("role", EXPECTED)
-def test_matrix_through_the_scoping_layer(world, role, family, academy, other_academy):
-    viewer = world[role]
-    expected = EXPECTED[role]
-    if family == "certificates":
-        expected = expected & {A}
-    assert _owners(family, FAMILIES[family](viewer)) == expected
-    # Narrowing to one academy never widens.
-    for one in (academy, other_academy):
-        assert _owners(family, FAMILIES[family](viewer, academy=one)) <= expected
+def test_matrix_through_the_scoping_layer(world, family, academy, other_academy):
+    """Every role, for one record family (one test per family keeps the shared set-up cheap)."""
+    for role, expected in EXPECTED.items():
+        viewer = world[role]
+        if family == "certificates":
+            expected = expected & {A}
+        assert _owners(family, FAMILIES[family](viewer)) == expected, role
+        # Narrowing to one academy never widens.
+        for one in (academy, other_academy):
+            assert _owners(family, FAMILIES[family](viewer, academy=one)) <= expected, role
 
 
-@pytest.mark.parametrize("role", EXPECTED)
-def test_manage_capability_is_for_administrators_only(world, role, academy, other_academy):
-    managed = set(scoping.academies_for(world[role], scoping.MANAGE).values_list("slug", flat=True))
-    expected = {
-        "superuser": {academy.slug, other_academy.slug},
-        "admin_a": {academy.slug},
-        "admin_b": {other_academy.slug},
-    }.get(role, set())
-    assert managed == expected
+def test_manage_capability_is_for_administrators_only(world, academy, other_academy):
+    for role in EXPECTED:
+        managed = set(scoping.academies_for(world[role], scoping.MANAGE).values_list("slug", flat=True))
+        expected = {
+            "superuser": {academy.slug, other_academy.slug},
+            "admin_a": {academy.slug},
+            "admin_b": {other_academy.slug},
+        }.get(role, set())
+        assert managed == expected, role
 
 
 def test_an_inactive_administrator_sees_nothing(world):
@@ -134,15 +134,15 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("method", "url", "allowed"), PAGES)
-@pytest.mark.parametrize("role", EXPECTED)
-def test_matrix_through_the_views(client, world, academy, role, method, url, allowed):
-    client.force_login(world[role])
-    response = getattr(client, method)(url.format(slug=academy.slug, officer=world["officer_a"].pk))
-    if role in allowed:
-        assert response.status_code == 200
-    else:
-        assert response.status_code == 404
-        assert b"Daniel" not in response.content
+def test_matrix_through_the_views(client, world, academy, method, url, allowed):
+    for role in EXPECTED:
+        client.force_login(world[role])
+        response = getattr(client, method)(url.format(slug=academy.slug, officer=world["officer_a"].pk))
+        if role in allowed:
+            assert response.status_code == 200, role
+        else:
+            assert response.status_code == 404, role
+            assert b"Daniel" not in response.content, role
 
 
 def test_no_transcript_of_another_academys_officer(client, world, academy, other_academy):
