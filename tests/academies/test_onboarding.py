@@ -57,6 +57,10 @@ def test_dry_run_then_apply(client, academy, academy_admin, police_course, judge
     assert Enrolment.objects.filter(user__email="li@example.test").count() == 2
     assert len(mail.outbox) == 2
     assert "/password/reset/" in mail.outbox[0].body
+    link = next(word for word in mail.outbox[0].body.split() if "/password/reset/" in word)
+    client.logout()
+    form = client.get(link.split("testserver", 1)[-1], follow=True)
+    assert form.status_code == 200 and b'name="new_password1"' in form.content  # the link is valid
     # Applying twice changes nothing.
     client.post(response["Location"])
     assert len(mail.outbox) == 2 and User.objects.filter(email__endswith="@example.test").count() == 2
