@@ -11,7 +11,7 @@ import itertools
 import json
 from dataclasses import dataclass
 
-from django.db.models import CharField, OuterRef, Subquery
+from django.db.models import CharField, F, FilteredRelation, OuterRef, Q, Subquery
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,16 +116,23 @@ class Filters:
 def completion_rows(completions, academy, filters, now=None):
     """``completions`` is already scoped (``academies.scoping``); yields tuples in ``COLUMNS`` order."""
     now = now or timezone.now()
-    membership = Membership.objects.filter(user=OuterRef("user_id"), role=Role.OFFICER).order_by("pk")
     certificate = Certificate.objects.filter(completion=OuterRef("pk"), revoked_at__isnull=True).order_by("pk")
-    if academy is not None:  # the management command without --academy exports everyone's
-        membership = membership.filter(academy=academy)
+    if academy is not None:
+        # One membership per academy and user: a join, not two subqueries per row.
         certificate = certificate.filter(academy=academy)
-    queryset = completions.annotate(
-        unit=Subquery(membership.values("unit")[:1], output_field=CharField()),
-        rank=Subquery(membership.values("rank")[:1], output_field=CharField()),
-        certificate_code=Subquery(certificate.values("code")[:1], output_field=CharField()),
-    )
+        queryset = completions.annotate(
+            officer_membership=FilteredRelation(
+                "user__academy_memberships",
+                condition=Q(user__academy_memberships__academy=academy, user__academy_memberships__role=Role.OFFICER),
+            ),
+        ).annotate(unit=F("officer_membership__unit"), rank=F("officer_membership__rank"))
+    else:  # the management command without --academy exports everyone's: first officer membership
+        membership = Membership.objects.filter(user=OuterRef("user_id"), role=Role.OFFICER).order_by("pk")
+        queryset = completions.annotate(
+            unit=Subquery(membership.values("unit")[:1], output_field=CharField()),
+            rank=Subquery(membership.values("rank")[:1], output_field=CharField()),
+        )
+    queryset = queryset.annotate(certificate_code=Subquery(certificate.values("code")[:1], output_field=CharField()))
     if filters.course:
         queryset = queryset.filter(course_id=filters.course)
     if filters.unit:

@@ -71,7 +71,16 @@ def officers(request, slug):
         memberships = memberships.filter(unit=unit)
     page = Paginator(memberships, 50).get_page(request.GET.get("page"))
     audit.record(AuditAction.VIEWED, "officer list", actor=request.user, academy=academy, page=page.number, unit=unit)
-    return render(request, "academies/officers.html", {"academy": academy, "page_obj": page, "unit": unit})
+    return render(
+        request,
+        "academies/officers.html",
+        {
+            "academy": academy,
+            "page_obj": page,
+            "unit": unit,
+            "can_manage": scoping.can(request.user, scoping.MANAGE, academy),
+        },
+    )
 
 
 @login_required
