@@ -91,3 +91,12 @@ def test_import_officers_then_export_completions(live_server, academy_admin, pag
     units = {row[header.index("unit")] for row in rows[1:]}
     assert names == {"أحمد المنصوري", "Li Wei"}
     assert "وحدة الجرائم الإلكترونية" in units
+
+    # The reports, right to left, with their charts drawn on the server.
+    page.goto(f"{live_server.url}/ar/academies/lagos/reports/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("figure.chart svg").count() == 2
+    screenshot("academy-report-ar")
+    violations = run_axe(page)
+    save_axe_report("academy-report-ar", violations)
+    assert not serious_violations(violations), serious_violations(violations)
