@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from assessments import engine
@@ -69,7 +69,13 @@ def quiz_regrade(request, quiz_id):
     changed = 0
     for attempt_id in Attempt.objects.filter(quiz=quiz, state=AttemptState.FINISHED).values_list("pk", flat=True):
         changed += engine.regrade_attempt(attempt_id, use_latest_versions=latest)[1]
-    messages.success(request, _("Regraded the quiz: %(count)s attempt(s) changed.") % {"count": changed})
+    messages.success(
+        request,
+        ngettext(
+            "Regraded the quiz: %(count)s attempt changed.", "Regraded the quiz: %(count)s attempts changed.", changed
+        )
+        % {"count": changed},
+    )
     return redirect("assessments_quiz_report", quiz_id=quiz.pk)
 
 
@@ -104,7 +110,11 @@ def import_view(request):
             except ImportFailed as failure:
                 errors = failure.lines()
             else:
-                messages.success(request, _("Imported %(count)s question(s).") % {"count": len(created)})
+                messages.success(
+                    request,
+                    ngettext("Imported %(count)s question.", "Imported %(count)s questions.", len(created))
+                    % {"count": len(created)},
+                )
                 return redirect(reverse("assessments_import"))
     categories = QuestionCategory.objects.order_by("slug")
     return TemplateResponse(
