@@ -171,6 +171,11 @@ def _records(request, scope, params, since_fields, related=()):
         since = params.updated_since
         if since.tzinfo is None:
             since = since.replace(tzinfo=datetime.UTC)
+        try:
+            # In UTC: databases refuse unusual offsets such as -21:53 that ISO 8601 allows.
+            since = since.astimezone(datetime.UTC)
+        except OverflowError:
+            raise HttpError(422, _("updated_since is out of range.")) from None
         condition = Q()
         for field in since_fields:
             condition |= Q(**{f"{field}__gte": since})

@@ -90,10 +90,19 @@ def test_the_openapi_schema_is_public(client):
 
 @pytest.fixture
 def api_schema(db):
+    from django.core.signals import request_finished, request_started
     from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
 
-    # The WSGI app runs in-process, inside the test's database transaction.
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    # The WSGI app runs in-process, inside the test's database transaction: like Django's test
+    # client, keep the request signals from closing that connection (PostgreSQL would lose it).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def test_schemathesis(api_schema, academy, police_course, issued):
