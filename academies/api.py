@@ -71,7 +71,7 @@ def _not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
-    code = {403: "forbidden", 404: "not_found"}.get(exc.status_code, "error")
+    code = {403: "forbidden", 404: "not_found", 422: "invalid_request"}.get(exc.status_code, "error")
     return _error(request, exc.status_code, code, str(exc))
 
 
