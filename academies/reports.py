@@ -4,6 +4,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from academies import scoping
 from courses.models import CoursePage
@@ -98,7 +99,7 @@ def figures(user, academy, filters):
         "funnel_chart": funnel(
             [
                 (_("Enrolled"), totals["enrolled"]),
-                (_("Started"), totals["started"]),
+                (pgettext("officers who began a course", "Started"), totals["started"]),
                 (_("Completed"), totals["completed"]),
             ]
         ),
