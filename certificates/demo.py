@@ -105,5 +105,7 @@ def ensure_demo_certificate():
 
 def demo_step():
     """The ``load_demo`` step for certificates: the demo officer's certificate and its code."""
-    code = ensure_demo_certificate()
-    return [f"Demo certificate of officer@example.org: {code} (verify at /en/verify/)"]
+    from certificates.codes import grouped
+
+    code = grouped(ensure_demo_certificate())
+    return [f"Demo certificate of officer@example.org: {code} (verify at http://127.0.0.1:8000/en/verify/{code}/)"]
