@@ -238,9 +238,7 @@ def officers(request, params: Query[ListParams]):
 
 @api.get("/enrolments", response={200: EnrolmentPage, **ERRORS}, summary="Enrolments of the academy's officers")
 def enrolments(request, params: Query[ListParams]):
-    total, rows, after = _records(
-        request, TokenScope.ENROLMENTS, params, ["enrolled_at", "withdrawn_at", "last_activity_at"]
-    )
+    total, rows, after = _records(request, TokenScope.ENROLMENTS, params, ["updated_at"])
     results = [
         {
             "id": e.pk,
@@ -260,9 +258,7 @@ def enrolments(request, params: Query[ListParams]):
 
 @api.get("/progress", response={200: ProgressPage, **ERRORS}, summary="Lesson progress of the academy's officers")
 def progress(request, params: Query[ListParams]):
-    total, rows, after = _records(
-        request, TokenScope.PROGRESS, params, ["first_viewed_at", "last_viewed_at", "completed_at"], ("enrolment",)
-    )
+    total, rows, after = _records(request, TokenScope.PROGRESS, params, ["updated_at"], ("enrolment",))
     results = [
         {
             "id": p.pk,

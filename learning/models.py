@@ -31,7 +31,25 @@ class EnrolmentSource(models.TextChoices):
     ACADEMY = "academy", _("Enrolled through an academy")
 
 
-class Enrolment(models.Model):
+class TouchedOnSave(models.Model):
+    """Records the time of every change, so academy systems can sync with ``updated_since``.
+
+    ``save(update_fields=...)`` writes it too; queryset ``update()`` calls must set it themselves.
+    """
+
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, db_index=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.updated_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
+
+
+class Enrolment(TouchedOnSave):
     """One officer on one course. Withdrawing keeps the row (and its history); re-enrolling reactivates it.
 
     ``cycle`` counts completion cycles: renewing an expired completion starts a new cycle with a
@@ -88,7 +106,7 @@ class Enrolment(models.Model):
         return self.status == EnrolmentStatus.ACTIVE
 
 
-class LessonProgress(models.Model):
+class LessonProgress(TouchedOnSave):
     """A learner's state on one lesson in one completion cycle."""
 
     enrolment = models.ForeignKey(

@@ -214,11 +214,11 @@ def record_lesson_view(state, lesson):
     _count_time(enrolment, now)
     enrolment.last_lesson_id = lesson.pk
     Enrolment.objects.filter(pk=enrolment.pk).update(
-        last_lesson_id=lesson.pk, last_activity_at=now, seconds_spent=enrolment.seconds_spent
+        last_lesson_id=lesson.pk, last_activity_at=now, seconds_spent=enrolment.seconds_spent, updated_at=now
     )
     row = state.progress.get(lesson.pk)
     if row is not None:
-        LessonProgress.objects.filter(pk=row.pk).update(last_viewed_at=now)
+        LessonProgress.objects.filter(pk=row.pk).update(last_viewed_at=now, updated_at=now)
     else:
         try:
             with transaction.atomic():
@@ -275,7 +275,7 @@ def complete_lesson(user, lesson, *, language=None):
             )
         changed = bool(
             LessonProgress.objects.filter(pk=row.pk, completed_at__isnull=True).update(
-                completed_at=now, last_viewed_at=now
+                completed_at=now, last_viewed_at=now, updated_at=now
             )
         )
         if changed:

@@ -127,3 +127,26 @@ def test_schemathesis(api_schema, academy, police_course, issued):
         check()
         checked.append(op.path)
     assert len(checked) == 5
+
+
+def test_updated_since_sees_a_re_enrolment_and_new_progress(client, token, academy, police_course, first_lesson):
+    from learning import services
+    from learning.models import Enrolment, LessonProgress
+
+    officer = make_user("resync@example.test", academy, full_name="Re Sync")
+    services.enrol(officer, police_course)
+    services.withdraw(officer, police_course)
+    watermark = timezone.now()
+    url = f"/api/v1/enrolments?updated_since={watermark.isoformat().replace('+', '%2B')}"
+    assert _get(client, token[1], url).json()["count"] == 0
+
+    services.enrol(officer, police_course)  # re-enrolment: only the status changes
+    enrolment = Enrolment.objects.get(user=officer)
+    assert enrolment.updated_at >= watermark
+    ids = [row["id"] for row in _get(client, token[1], url).json()["results"]]
+    assert ids == [enrolment.pk]
+
+    services.complete_lesson(officer, first_lesson)
+    progress_url = url.replace("/enrolments", "/progress")
+    assert [row["lesson_id"] for row in _get(client, token[1], progress_url).json()["results"]] == [first_lesson.pk]
+    assert LessonProgress.objects.get(enrolment=enrolment).updated_at >= watermark
