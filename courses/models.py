@@ -83,10 +83,6 @@ class TranslatedPageMixin:
         """True when the page lacks text in ``language`` (so English is shown instead)."""
         return bool(missing_fields(self, language or get_language()))
 
-    @property
-    def fallback_language_info(self):
-        return get_language_info("en")
-
 
 class CourseIndexPage(TranslatedPageMixin, Page):
     """The course catalogue: filters by audience, language, topic and a text search."""

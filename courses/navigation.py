@@ -21,7 +21,6 @@ def lesson_navigation(lesson):
         "breadcrumbs": ancestors,
         "course": course,
         "modules": modules,
-        "current_module": next((m for m in modules if lesson.path.startswith(m.path)), None),
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
         "lesson_position": (index + 1) if index is not None else None,
