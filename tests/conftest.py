@@ -19,9 +19,6 @@ def _english_by_default():
         yield
 
 
-_MIGRATED_STATE = {}
-
-
 def pytest_collection_modifyitems(items):
     """Every transactional test restores the migrated rows (Wagtail's root page, locale, groups).
 
@@ -40,37 +37,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the small course set once per test database; tests roll back their own changes."""
     from django.db import connections
 
-    # Wagtail's base rows (root page, locale, site, groups) as the migrations left them, to
-    # restore after a transactional (browser) test has flushed the database.
-    _MIGRATED_STATE["default"] = getattr(connections["default"], "_test_serialized_contents", None)
-    if _MIGRATED_STATE["default"]:
-        # Django keeps the snapshot on the connection object, but connections are per thread and
-        # per context (Playwright's event loop gets a new one): share it with all of them, so every
-        # transactional test restores it and skips the flush's post_migrate.
-        type(connections["default"])._test_serialized_contents = _MIGRATED_STATE["default"]
+    # Wagtail's base rows (root page, locale, site, groups) as the migrations left them. Django keeps
+    # this snapshot on the connection object, but connections are per thread and per context
+    # (Playwright's event loop gets a new one): share it with all of them, so every transactional
+    # test restores it and its flush skips post_migrate.
+    snapshot = getattr(connections["default"], "_test_serialized_contents", None)
+    if snapshot:
+        type(connections["default"])._test_serialized_contents = snapshot
     with django_db_blocker.unblock(), translation.override("en"):
         load_demo_courses(FIXTURE_CONTENT)
-
-
-def restore_migrated_state():
-    """Put back the rows the migrations created, when a flush removed them."""
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-    from django.core.management import call_command
-    from django.core.management.color import no_style
-    from django.db import connections
-    from wagtail.models import Page
-
-    if not Page.objects.exists() and _MIGRATED_STATE.get("default"):
-        # The flush's post_migrate signal re-created content types: clear them first.
-        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False)
-        connection = connections["default"]
-        connection.creation.deserialize_db_from_string(_MIGRATED_STATE["default"])
-        # Rows came back with their ids: move PostgreSQL's sequences past them.
-        with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
-                cursor.execute(sql)
-        ContentType.objects.clear_cache()
 
 
 @pytest.fixture
@@ -80,8 +55,7 @@ def courses(db):
 
     site = Site.objects.filter(is_default_site=True).first()
     if not CoursePage.objects.exists() or site is None or site.root_page.specific_class is not CourseIndexPage:
-        # A transactional test emptied the database or restored the migrations' snapshot.
-        restore_migrated_state()
+        # A transactional test restored the migrations' snapshot (Wagtail's welcome page as root).
         return load_demo_courses(FIXTURE_CONTENT)
     return list(CoursePage.objects.order_by("path"))
 
