@@ -7,4 +7,6 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from courses import signals  # noqa: F401
+        from courses import page_cache, signals  # noqa: F401
+
+        page_cache.connect()

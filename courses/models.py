@@ -15,6 +15,8 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from courses.blocks import SHORT_RICH_TEXT_FEATURES, LessonBodyBlock
+from courses.page_cache import course_outline
+from courses.routing import RoutedAncestorsMixin, route_below
 from courses.translation_status import missing_fields
 from elearning.languages import LANGUAGE_CODES, get_language_info
 
@@ -76,7 +78,7 @@ class Topic(models.Model):
         super().save(*args, **kwargs)
 
 
-class TranslatedPageMixin:
+class TranslatedPageMixin(RoutedAncestorsMixin):
     """Helpers for pages whose learner-visible fields are translated with modeltranslation."""
 
     def missing_translation(self, language=None):
@@ -96,6 +98,11 @@ class CourseIndexPage(TranslatedPageMixin, Page):
 
     class Meta:
         verbose_name = _("course catalogue")
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        return route_below(self, request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from courses.catalogue import CatalogueFilter
@@ -251,7 +258,7 @@ class CoursePage(TranslatedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = self.modules_with_lessons()
+        context["modules"] = course_outline(self)
         return extra_page_context(self, request, context)
 
 

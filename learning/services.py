@@ -204,6 +204,25 @@ def start_new_cycle(user, course):
 
 
 # Progress ------------------------------------------------------------------------------------
+def _note_view(state, enrolment, lesson, now):
+    row = state.progress.get(lesson.pk)
+    if row is not None:
+        LessonProgress.objects.filter(pk=row.pk).update(last_viewed_at=now, updated_at=now)
+        return
+    try:
+        with transaction.atomic():
+            row = LessonProgress.objects.create(
+                enrolment=enrolment,
+                lesson_id=lesson.pk,
+                cycle=enrolment.cycle,
+                first_viewed_at=now,
+                last_viewed_at=now,
+            )
+            state.progress[lesson.pk] = row
+    except IntegrityError:
+        pass  # another tab created it
+
+
 def record_lesson_view(state, lesson):
     """Remember the lesson as the resume point, count time, note the view. A few queries, any course size."""
     enrolment = state.enrolment
@@ -213,25 +232,11 @@ def record_lesson_view(state, lesson):
     before = enrolment.seconds_spent
     _count_time(enrolment, now)
     enrolment.last_lesson_id = lesson.pk
-    Enrolment.objects.filter(pk=enrolment.pk).update(
-        last_lesson_id=lesson.pk, last_activity_at=now, seconds_spent=enrolment.seconds_spent, updated_at=now
-    )
-    row = state.progress.get(lesson.pk)
-    if row is not None:
-        LessonProgress.objects.filter(pk=row.pk).update(last_viewed_at=now, updated_at=now)
-    else:
-        try:
-            with transaction.atomic():
-                row = LessonProgress.objects.create(
-                    enrolment=enrolment,
-                    lesson_id=lesson.pk,
-                    cycle=enrolment.cycle,
-                    first_viewed_at=now,
-                    last_viewed_at=now,
-                )
-                state.progress[lesson.pk] = row
-        except IntegrityError:
-            pass  # another tab created it
+    with transaction.atomic():  # one commit (one log flush) for both rows
+        Enrolment.objects.filter(pk=enrolment.pk).update(
+            last_lesson_id=lesson.pk, last_activity_at=now, seconds_spent=enrolment.seconds_spent, updated_at=now
+        )
+        _note_view(state, enrolment, lesson, now)
     minimum = state.course.minimum_minutes * 60
     if minimum and before < minimum <= enrolment.seconds_spent and not state.current_completion:
         evaluate_completion(enrolment)

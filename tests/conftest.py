@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from accounts.models import User
@@ -17,6 +18,13 @@ SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
 def _english_by_default():
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """A rolled-back test leaves no cached page data (course outlines) behind for the next one."""
+    cache.clear()
+    yield
 
 
 def pytest_collection_modifyitems(items):

@@ -291,3 +291,16 @@ def test_grading_method_decides_the_recorded_result(module, fixed_questions, enr
     engine.submit_attempt(second.pk, enrolled_officer, now=T0 + minutes(1))
     scores = list(ActivityResult.objects.filter(page_id=quiz.pk).order_by("pk").values_list("score", "passed"))
     assert scores == [(100, True), (0, False)]
+
+
+def test_current_versions_of_many_questions_in_three_queries(category, fixed_questions, django_assert_num_queries):
+    more = [make_question(category, f"Extra {n}") for n in range(7)]
+    questions = fixed_questions + more
+    singly = {question.pk: question.current_version() for question in questions}
+    with django_assert_num_queries(3):  # choices, competencies, stored versions
+        batched = engine.current_versions(questions)
+    assert batched == singly
+    Choice.objects.filter(question=more[0]).update(fraction=Decimal("0.5"))
+    changed = engine.current_versions(questions)
+    assert changed[more[0].pk].number == 2 and changed[more[0].pk] == more[0].current_version()
+    assert all(changed[q.pk] == singly[q.pk] for q in questions if q != more[0])

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from assessments import engine
@@ -186,3 +187,22 @@ def test_concurrent_submissions_grade_exactly_once(courses, django_user_model):
     assert attempt.state == AttemptState.FINISHED and attempt.score == 3
     assert ActivityResult.objects.filter(page_id=quiz.pk, user=officer).count() == 1
     assert StatementOutbox.objects.filter(event_key__startswith=f"quiz-answered:{attempt.uuid}").count() == 3
+
+
+def test_autosave_queries_do_not_grow_with_the_quiz(client, module, category, enrolled_officer):
+    counts = []
+    for size in (3, 30):
+        questions = [make_question(category, f"Q{size}-{n}") for n in range(size)]
+        quiz = add_quiz(module, [{"question": q} for q in questions], slug=f"quiz-{size}")
+        client.force_login(enrolled_officer)
+        client.post(url(quiz, "start_route"))
+        attempt = Attempt.objects.get(user=enrolled_officer, quiz=quiz)
+        save = url(quiz, "save_route", attempt)
+        choice = attempt.items.get(position=2).version.data["choices"][0]["id"]
+        client.post(save, {"sequence": "1", "positions": ["1"], "q1": str(choice)})  # caches warm
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(save, {"sequence": "2", "positions": ["2"], "q2": str(choice)})
+        assert response.status_code == 200
+        counts.append(len(queries))
+        assert attempt.items.get(position=2).response is not None
+    assert counts[0] == counts[1] <= 14

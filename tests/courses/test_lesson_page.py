@@ -1,6 +1,7 @@
 """The lesson page costs the same number of queries whatever the size of its course."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -33,12 +34,15 @@ def grow_course(course, modules=6, lessons_per_module=8):
 def test_lesson_queries_do_not_grow_with_the_course(client, police_course, first_lesson):
     url = lesson_url(first_lesson)
     client.get(url)  # warm per-process caches (content types, site root paths)
-    small = query_count(client, url)
-    grow_course(police_course)
-    large = query_count(client, url)
+    cache.clear()
+    small_cold, small = query_count(client, url), query_count(client, url)
+    grow_course(police_course)  # saving pages makes the cached outline and site stale
+    large_cold, large = query_count(client, url), query_count(client, url)
     assert LessonPage.objects.descendant_of(police_course).count() == 52
     assert large == small
-    assert small <= 15
+    # The site, its root page, the outline's two queries and the restrictions come from the cache.
+    assert small_cold - small >= 5 and large_cold - large >= 5
+    assert small <= 3  # the route (one query), the lesson, its course
 
 
 @pytest.mark.parametrize("language", ["en", "ar", "zh-hans"])
