@@ -27,6 +27,7 @@ from assessments.models import (
     Question,
     QuestionCategory,
     QuestionType,
+    current_versions,
 )
 
 
@@ -174,8 +175,9 @@ def start_attempt(user, quiz, *, now=None, rng=None):
                 deadline=deadline,
             )
             items = []
+            versions = current_versions(question for _slot, question, _mark in picks)
             for position, (slot_number, question, mark) in enumerate(picks, start=1):
-                version = question.current_version()
+                version = versions[question.pk]
                 items.append(
                     AttemptItem(
                         attempt=attempt,
@@ -220,7 +222,9 @@ def _accepting_answers(attempt, now):
     return attempt.deadline is None or now <= attempt.deadline + grace()
 
 
-def _apply_answers(attempt, answers, now):
+def _apply_answers(attempt, answers, now, items=None):
+    """Store the answers by position. ``items``: this attempt's items already loaded with their versions
+    (question versions never change, and the rows are written by id under the attempt's lock)."""
     positions = {}
     for key, raw in (answers or {}).items():
         try:
@@ -229,7 +233,9 @@ def _apply_answers(attempt, answers, now):
             continue
     if not positions:
         return 0
-    items = list(attempt.items.filter(position__in=positions).select_related("version"))
+    if items is None or any(item.attempt_id != attempt.pk for item in items):
+        items = attempt.items.filter(position__in=positions).select_related("version")
+    items = [item for item in items if item.position in positions]
     for item in items:
         item.response = clean_response(item.version.data, positions[item.position])
         item.answered_at = now
@@ -237,7 +243,7 @@ def _apply_answers(attempt, answers, now):
     return len(items)
 
 
-def save_answers(attempt_id, user, sequence, answers, *, now=None):
+def save_answers(attempt_id, user, sequence, answers, *, now=None, items=None):
     """Save some answers of an attempt in progress. ``sequence`` must exceed the last one accepted.
 
     A stale or replayed save (sequence not greater), a save to a finished attempt, or one after the
@@ -253,7 +259,7 @@ def save_answers(attempt_id, user, sequence, answers, *, now=None):
         if not _accepting_answers(attempt, now):
             _finish(attempt, FinishReason.TIMED_OUT, now)
             return SaveOutcome(attempt, False, "time_up")
-        _apply_answers(attempt, answers, now)
+        _apply_answers(attempt, answers, now, items)
         attempt.sequence = sequence
         attempt.last_saved_at = now
         attempt.save(update_fields=["sequence", "last_saved_at"])
@@ -261,7 +267,7 @@ def save_answers(attempt_id, user, sequence, answers, *, now=None):
 
 
 # Submit and finish -----------------------------------------------------------------------------
-def submit_attempt(attempt_id, user, *, sequence=None, answers=None, now=None):
+def submit_attempt(attempt_id, user, *, sequence=None, answers=None, now=None, items=None):
     """Finish and grade. Idempotent: submitting a finished attempt returns it unchanged.
 
     Answers sent with the submission are applied like a save (same sequence rule); after the
@@ -275,7 +281,7 @@ def submit_attempt(attempt_id, user, *, sequence=None, answers=None, now=None):
             return attempt, False
         in_time = _accepting_answers(attempt, now)
         if answers and in_time and isinstance(sequence, int) and sequence > attempt.sequence:
-            _apply_answers(attempt, answers, now)
+            _apply_answers(attempt, answers, now, items)
             attempt.sequence = sequence
             attempt.last_saved_at = now
         _finish(attempt, FinishReason.SUBMITTED if in_time else FinishReason.TIMED_OUT, now)

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -30,6 +31,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 
+from courses.routing import RoutedAncestorsMixin
 from elearning.languages import PLATFORM_LANGUAGES
 
 
@@ -251,8 +253,11 @@ class Question(ClusterableModel):
             raise ValidationError({"units": str(error)}) from error
 
     # Versions ----------------------------------------------------------------------------
-    def snapshot(self):
-        """Everything grading and display need, in every language, as plain JSON."""
+    def snapshot(self, choices=None, competency_codes=None):
+        """Everything grading and display need, in every language, as plain JSON.
+
+        ``choices`` (in order) and ``competency_codes`` may be given when loaded for many questions at once.
+        """
 
         def all_languages(obj, field):
             values = {}
@@ -264,9 +269,13 @@ class Question(ClusterableModel):
                 values["en"] = getattr(obj, field)
             return values
 
-        choices = []
-        for choice in self.choices.all().order_by("sort_order", "pk"):
-            choices.append(
+        if choices is None:
+            choices = self.choices.all().order_by("sort_order", "pk")
+        if competency_codes is None:
+            competency_codes = self.competencies.values_list("code", flat=True)
+        options = []
+        for choice in choices:
+            options.append(
                 {
                     "id": choice.pk,
                     "text": all_languages(choice, "text"),
@@ -290,17 +299,17 @@ class Question(ClusterableModel):
             "case_sensitive": self.case_sensitive,
             "units": self.units,
             "unit_handling": self.unit_handling,
-            "competencies": sorted(self.competencies.values_list("code", flat=True)),
-            "choices": choices,
+            "competencies": sorted(competency_codes),
+            "choices": options,
         }
 
     def current_version(self):
         """The version matching the question as it is now, created when the content changed."""
         data = self.snapshot()
-        digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-        existing = self.versions.filter(content_hash=digest).first()
-        if existing:
-            return existing
+        digest = snapshot_digest(data)
+        return self.versions.filter(content_hash=digest).first() or self._new_version(data, digest)
+
+    def _new_version(self, data, digest):
         try:
             with transaction.atomic():
                 number = (self.versions.aggregate(n=models.Max("number"))["n"] or 0) + 1
@@ -312,6 +321,29 @@ class Question(ClusterableModel):
             if existing:
                 return existing
             raise
+
+
+def snapshot_digest(data):
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def current_versions(questions):
+    """``{question id: current_version()}`` for many questions in three queries, not three per question."""
+    questions = list(questions)
+    ids = [question.pk for question in questions]
+    choices, codes = {}, {}
+    for choice in Choice.objects.filter(question_id__in=ids).order_by("sort_order", "pk"):
+        choices.setdefault(choice.question_id, []).append(choice)
+    links = Question.competencies.through.objects.filter(question_id__in=ids)
+    for question_id, code in links.values_list("question_id", "competency__code"):
+        codes.setdefault(question_id, []).append(code)
+    snapshots = {q.pk: q.snapshot(choices.get(q.pk, []), codes.get(q.pk, [])) for q in questions}
+    digests = {pk: snapshot_digest(data) for pk, data in snapshots.items()}
+    stored = QuestionVersion.objects.filter(question_id__in=ids, content_hash__in=set(digests.values()))
+    found = {(version.question_id, version.content_hash): version for version in stored}
+    return {
+        q.pk: found.get((q.pk, digests[q.pk])) or q._new_version(snapshots[q.pk], digests[q.pk]) for q in questions
+    }
 
 
 class Choice(Orderable):
@@ -401,7 +433,7 @@ class Layout(models.TextChoices):
     ALL = "all", _("All questions on one page")
 
 
-class QuizPage(RoutablePageMixin, Page):
+class QuizPage(RoutablePageMixin, RoutedAncestorsMixin, Page):
     """A quiz inside a course module, graded on the server."""
 
     introduction = models.TextField(_("introduction"), blank=True)
@@ -481,7 +513,7 @@ class QuizPage(RoutablePageMixin, Page):
         if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
             raise ValidationError({"closes_at": _("The quiz must close after it opens.")})
 
-    @property
+    @cached_property
     def course(self):
         from courses.models import CoursePage
 

@@ -32,9 +32,10 @@ def visible_attempts(viewer, *, learner=None):
 
 def own_attempt(user, quiz, attempt_uuid):
     """The officer's own attempt of ``quiz``, or 404 (never someone else's, even for administrators)."""
-    attempt = Attempt.objects.filter(uuid=attempt_uuid, quiz=quiz, user=user).select_related("quiz").first()
+    attempt = Attempt.objects.filter(uuid=attempt_uuid, quiz=quiz, user=user).first()
     if attempt is None:
         raise Http404("No such attempt")
+    attempt.quiz = quiz  # the routed page: no second fetch of its wide row
     return attempt
 
 

@@ -115,9 +115,9 @@ def attempt_page(request, quiz, attempt_id):
         answers = presentation.answers_from_post(shown, request.POST)
         sequence = _sequence(request.POST.get("sequence"))
         if action == "submit":
-            engine.submit_attempt(attempt.pk, request.user, sequence=sequence, answers=answers)
+            engine.submit_attempt(attempt.pk, request.user, sequence=sequence, answers=answers, items=shown)
             return redirect(review_url)
-        outcome = engine.save_answers(attempt.pk, request.user, sequence, answers)
+        outcome = engine.save_answers(attempt.pk, request.user, sequence, answers, items=shown)
         if outcome.reason == "stale":
             messages.warning(
                 request,
@@ -166,7 +166,8 @@ def autosave(request, quiz, attempt_id):
     positions = {p for p in (_sequence(p) for p in request.POST.getlist("positions")) if p is not None}
     shown = list(attempt.items.filter(position__in=positions).select_related("version").order_by("position"))
     answers = presentation.answers_from_post(shown, request.POST)
-    outcome = engine.save_answers(attempt.pk, request.user, _sequence(request.POST.get("sequence")), answers)
+    sequence = _sequence(request.POST.get("sequence"))
+    outcome = engine.save_answers(attempt.pk, request.user, sequence, answers, items=shown)
     body = {
         "saved": outcome.saved,
         "sequence": outcome.attempt.sequence,
@@ -191,7 +192,7 @@ def submit(request, quiz, attempt_id):
     shown = list(attempt.items.filter(position__in=positions).select_related("version"))
     answers = presentation.answers_from_post(shown, request.POST)
     attempt, graded_now = engine.submit_attempt(
-        attempt.pk, request.user, sequence=_sequence(request.POST.get("sequence")), answers=answers
+        attempt.pk, request.user, sequence=_sequence(request.POST.get("sequence")), answers=answers, items=shown
     )
     return JsonResponse(
         {
