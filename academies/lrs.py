@@ -6,6 +6,8 @@
   marks them delivered, or schedules a retry with exponential back-off. Rows are claimed with
   ``select_for_update(skip_locked=True)`` so two workers never send the same batch; a crash leaves
   rows undelivered and the next run picks them up (the LRS keeps statements idempotent by id).
+* A statement the LRS refuses as a conflict (another statement under its id) stays undelivered with
+  the reason recorded, for an administrator to see; it is never counted as delivered.
 """
 
 import base64
@@ -50,7 +52,8 @@ def _post(endpoint, statements):
 
 
 def _send_one(endpoint, delivery):
-    """After a 409 for a batch: PUT each statement by id; 204 stored, 409 already there."""
+    """After a 409 for a batch: PUT each statement by id; 204: stored (or already there, identical);
+    409: the LRS holds a different statement under this id, which no retry will change."""
     statement = dict(delivery.statement.statement, id=str(delivery.statement.statement_id))
     url = endpoint.url.rstrip("/") + "/statements?statementId=" + str(delivery.statement.statement_id)
     request = urllib.request.Request(  # noqa: S310
@@ -93,8 +96,9 @@ def deliver(academy, *, now=None, max_batches=100):
                 _post(endpoint, statements)
                 ok = {d.pk for d in due}
             except urllib.error.HTTPError as error:
-                if error.code == 409:  # one of them is already there (maybe with other content): one by one
-                    ok = {d.pk for d in due if _send_one(endpoint, d) in (200, 204, 409)}
+                if error.code == 409:  # one of them is already there with other content: one by one
+                    ok = {d.pk for d in due if _send_one(endpoint, d) in (200, 204)}
+                    reason = "HTTP 409: the LRS holds a different statement with this id"
                 else:
                     ok = set()
                     reason = f"HTTP {error.code}"

@@ -2,6 +2,7 @@
 # Set up everything Custodia needs on a fresh machine; safe to run again (it skips what is done).
 #   - Debian packages for PDFs, browser tests and catalogs (installed when running as root)
 #   - a Python 3.11 virtual environment with the pinned packages
+#   - Ralph (a learning record store) in .venv/lrs, for the LRS forwarding test
 #   - front-end packages from npm (`npm ci`)
 #   - compiled translation catalogs
 set -euo pipefail
@@ -37,6 +38,16 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -r requirements.txt
   echo "$wanted" > "$stamp"
+fi
+
+# Ralph, a real learning record store, in its own environment for the LRS forwarding test.
+lrs_stamp=.venv/lrs/.requirements.sha256
+lrs_wanted=$(sha256sum requirements-lrs.txt | cut -d' ' -f1)
+if [ "$(cat "$lrs_stamp" 2>/dev/null)" != "$lrs_wanted" ]; then
+  echo "Installing the test LRS (requirements-lrs.txt) in .venv/lrs"
+  "$PYTHON" -m venv .venv/lrs
+  .venv/lrs/bin/python -m pip install -q -r requirements-lrs.txt
+  echo "$lrs_wanted" > "$lrs_stamp"
 fi
 
 npm_stamp=node_modules/.package-lock.sha256

@@ -115,8 +115,9 @@ def test_a_conflicting_statement_falls_back_to_one_by_one(server, academy, state
     LrsEndpoint.objects.create(academy=academy, url=url)
     first = statements.first()
     handler.stored[str(first.statement_id)] = {"id": str(first.statement_id), "other": "content"}
-    assert lrs.forward_all() == (3, 0)
+    assert lrs.forward_all() == (2, 1)
     assert ("PUT", None) in handler.requests
+    assert "409" in LrsDelivery.objects.get(statement=first).last_error
 
 
 def test_backoff_grows_and_is_capped():
