@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from academies import scoping
 from academies.models import LrsDelivery, LrsEndpoint
+from core.sealing import UnsealError
 
 BATCH = 50
 MAX_BACKOFF = datetime.timedelta(hours=6)
@@ -37,6 +38,12 @@ def backoff(attempts):
     return min(datetime.timedelta(seconds=30 * 2 ** min(max(attempts - 1, 0), 16)), MAX_BACKOFF)
 
 
+def _authorize(request, endpoint):
+    if endpoint.username or endpoint.password:
+        secret = base64.b64encode(f"{endpoint.username}:{endpoint.plain_password()}".encode()).decode()
+        request.add_header("Authorization", f"Basic {secret}")
+
+
 def _post(endpoint, statements):
     request = urllib.request.Request(  # noqa: S310 - the URL is an https/http URLField set by a site administrator
         endpoint.url.rstrip("/") + "/statements",
@@ -44,9 +51,7 @@ def _post(endpoint, statements):
         method="POST",
         headers={"Content-Type": "application/json", "X-Experience-API-Version": "1.0.3"},
     )
-    if endpoint.username or endpoint.password:
-        secret = base64.b64encode(f"{endpoint.username}:{endpoint.password}".encode()).decode()
-        request.add_header("Authorization", f"Basic {secret}")
+    _authorize(request, endpoint)
     with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
         return response.status
 
@@ -62,9 +67,7 @@ def _send_one(endpoint, delivery):
         method="PUT",
         headers={"Content-Type": "application/json", "X-Experience-API-Version": "1.0.3"},
     )
-    if endpoint.username or endpoint.password:
-        secret = base64.b64encode(f"{endpoint.username}:{endpoint.password}".encode()).decode()
-        request.add_header("Authorization", f"Basic {secret}")
+    _authorize(request, endpoint)
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
             return response.status
@@ -105,6 +108,9 @@ def deliver(academy, *, now=None, max_batches=100):
             except (urllib.error.URLError, OSError, TimeoutError) as error:
                 ok = set()
                 reason = str(error)[:500]
+            except UnsealError:
+                ok = set()
+                reason = "The LRS password was stored under another secret key: enter it again."
             for d in due:
                 if d.pk in ok:
                     d.delivered_at, d.last_error = now, ""

@@ -18,6 +18,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from core import sealing
+
 
 def validate_certificate_template(source):
     """An override must at least compile as a Django template (rendered with frozen data only)."""
@@ -189,6 +191,7 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+    REMOVED = "removed", _("File removed")
 
 
 class ExportJob(models.Model):
@@ -299,8 +302,15 @@ class LrsEndpoint(models.Model):
     academy = models.OneToOneField(Academy, verbose_name=_("academy"), on_delete=models.CASCADE, related_name="lrs")
     url = models.URLField(_("xAPI endpoint"), help_text=_("The base URL; statements are sent to …/statements."))
     username = models.CharField(_("user name (key)"), max_length=200, blank=True)
-    password = models.CharField(_("password (secret)"), max_length=200, blank=True)
+    password = models.CharField(
+        _("password (secret)"),
+        max_length=400,
+        blank=True,
+        help_text=_("Stored encrypted. Leave empty to keep the current password."),
+    )
     enabled = models.BooleanField(_("enabled"), default=True)
+
+    SEALING_PURPOSE = "academies.lrs-password"
 
     panels = [
         FieldPanel("academy"),
@@ -316,6 +326,14 @@ class LrsEndpoint(models.Model):
 
     def __str__(self):
         return f"{self.academy} → {self.url}"
+
+    def save(self, *args, **kwargs):
+        self.password = sealing.seal(self.password, self.SEALING_PURPOSE)
+        super().save(*args, **kwargs)
+
+    def plain_password(self):
+        """For the HTTP Basic header only; raises ``core.sealing.UnsealError`` if the secret changed."""
+        return sealing.unseal(self.password, self.SEALING_PURPOSE)
 
 
 class LrsDelivery(models.Model):

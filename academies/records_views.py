@@ -5,6 +5,7 @@ Every queryset comes from ``academies.scoping``; an academy the user may not see
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -188,7 +189,8 @@ def _job(request, slug, uuid):
 @login_required
 def export_detail(request, slug, uuid):
     job = _job(request, slug, uuid)
-    return render(request, "academies/export_detail.html", {"academy": job.academy, "job": job})
+    context = {"academy": job.academy, "job": job, "retention_days": settings.CUSTODIA_EXPORT_RETENTION_DAYS}
+    return render(request, "academies/export_detail.html", context)
 
 
 @login_required

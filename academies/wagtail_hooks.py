@@ -2,18 +2,19 @@
 see certificates (read-only: they are revoked, never edited or deleted) and preview an academy's
 certificate design without saving anything."""
 
+from django import forms
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from academies.models import Academy, AuditEntry, LrsEndpoint, Membership
-from academies.preview import sample_certificate_pdf
 from certificates.models import Accreditation, Certificate
 
 
@@ -113,11 +114,26 @@ class AuditViewSet(SnippetViewSet):
         return SuperuserReadOnly(self.model)
 
 
+class LrsEndpointForm(WagtailAdminModelForm):
+    """The password is never shown back (it is stored sealed); an empty field keeps the current one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].widget = forms.PasswordInput(
+            render_value=False, attrs={"autocomplete": "new-password"}
+        )
+        self.fields["password"].required = False
+
+    def clean_password(self):
+        return self.cleaned_data.get("password") or (self.instance.password if self.instance.pk else "")
+
+
 class LrsEndpointViewSet(SnippetViewSet):
     model = LrsEndpoint
     icon = "link"
     menu_label = _("Learning record stores")
     list_display = ["academy", "url", "enabled"]
+    edit_handler = ObjectList(LrsEndpoint.panels, base_form_class=LrsEndpointForm)
 
 
 class AcademyGroup(SnippetViewSetGroup):
@@ -145,6 +161,8 @@ def preview_certificate(request, pk):
 
         raise PermissionDenied
     language = request.GET.get("language", "en")
+    from academies.preview import sample_certificate_pdf  # the PDF stack (~11 MB) loads when first needed
+
     response = HttpResponse(sample_certificate_pdf(academy, language), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="preview-{academy.slug}-{language}.pdf"'
     return response

@@ -7,9 +7,9 @@
 Builds the data once (migrate, then bulk_create in chunks: officers of one academy, two courses,
 ten completion cycles per enrolment) in a scratch database — by default the SQLite file
 /tmp/custodia_export.sqlite3, or the PostgreSQL database DATABASE_URL names (use
-``custodia_export``, never the real one). Each export then runs in its own process as
-``manage.py export_completions --academy bench-academy`` (the same code the background task
-uses), so the peak RSS reported is that export's alone. Results go to bench/results/.
+``custodia_export``, never the real one). Each export then runs in its own fresh process (Django
+set up, then the code ``manage.py export_completions --academy bench-academy`` and the background
+task run), so the peak RSS reported is that export's alone. Results go to bench/results/.
 """
 
 import argparse

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.language_table",
+                "core.context_processors.academy_records",
             ],
         },
     },
@@ -202,3 +203,10 @@ CUSTODIA_DEMO_STEPS = [
     "assessments.demo.demo_step",
     "certificates.demo.demo_step",
 ]
+
+# Completion export files are deleted this many days after they were written (manage.py purge_exports, daily).
+CUSTODIA_EXPORT_RETENTION_DAYS = int(os.environ.get("CUSTODIA_EXPORT_RETENTION_DAYS", "7"))
+# Keys for secrets stored in the database (both fall back to SECRET_KEY when unset): certificate
+# signing keys (certificates/jose.py) and secrets sent again later, such as LRS passwords (core/sealing.py).
+CUSTODIA_CERTIFICATE_KEY_SECRET = os.environ.get("CUSTODIA_CERTIFICATE_KEY_SECRET", "")
+CUSTODIA_SEALING_SECRET = os.environ.get("CUSTODIA_SEALING_SECRET", "")

@@ -131,3 +131,19 @@ def test_the_demo_certificate_is_idempotent(db):
     assert certificate.holder_name == "Daniel Okafor"
     assert Certificate.objects.count() == 1
     assert Membership.objects.get(user__email="academy@example.org").role == Role.ADMIN
+
+
+def test_the_header_links_academy_staff_to_their_records(client, academy, trainer_a, officer_b):
+    from academies.models import Role
+    from tests.academies.conftest import make_user
+
+    link = 'href="/en/academies/"'
+    for user, shown in (
+        (trainer_a, True),
+        (make_user("adm@example.test", academy, Role.ADMIN), True),
+        (officer_b, False),
+    ):
+        client.force_login(user)
+        assert (link in client.get("/en/learning/").content.decode()) is shown, user.email
+    client.logout()
+    assert link not in client.get("/en/learning/", follow=True).content.decode()

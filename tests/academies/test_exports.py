@@ -4,6 +4,7 @@ JSON, filters and their errors, the background job with progress, and the manage
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -135,3 +136,25 @@ def test_the_management_command(records, academy, other_academy, tmp_path):
         call_command("export_completions", "--format", "csv", "--output", str(path), "--academy", "nope")
     with pytest.raises(CommandError):
         call_command("export_completions", "--format", "csv", "--output", str(path), "--since", "31/12/2026")
+
+
+def test_old_export_files_are_purged_and_the_job_says_so(
+    client, records, academy, academy_admin, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path)
+    client.force_login(academy_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/en/academies/{academy.slug}/exports/", {"format": "csv"})
+        client.post(f"/en/academies/{academy.slug}/exports/", {"format": "json"})
+    old, recent = ExportJob.objects.order_by("created_at")
+    path = Path(old.file.path)
+    assert path.exists()
+    ExportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timezone.timedelta(days=8))
+    call_command("purge_exports", stdout=io.StringIO())
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert not path.exists() and not old.file and old.status == "removed"
+    assert recent.file and Path(recent.file.path).exists() and recent.status == "done"
+    page = client.get(f"/en/academies/{academy.slug}/exports/{old.uuid}/").content.decode()
+    assert "kept for 7 days" in page and "download/" not in page
+    assert client.get(f"/en/academies/{academy.slug}/exports/{old.uuid}/download/").status_code == 404

@@ -8,10 +8,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 
 from academies import lrs
 from academies.models import LrsDelivery, LrsEndpoint
+from core import sealing
 from learning.models import StatementOutbox
 from learning.services import enrol
 from tests.academies.conftest import make_user
@@ -124,3 +126,37 @@ def test_backoff_grows_and_is_capped():
     assert lrs.backoff(1).total_seconds() == 30
     assert lrs.backoff(3).total_seconds() == 120
     assert lrs.backoff(50) == lrs.MAX_BACKOFF
+
+
+def test_lrs_password_is_stored_sealed(academy):
+    endpoint = LrsEndpoint.objects.create(academy=academy, url="http://127.0.0.1:9/xapi", password="lrs secret")
+    stored = LrsEndpoint.objects.values_list("password", flat=True).get()
+    assert "lrs secret" not in stored and sealing.is_sealed(stored)
+    assert LrsEndpoint.objects.get(pk=endpoint.pk).plain_password() == "lrs secret"
+
+
+def test_a_password_sealed_under_an_old_secret_is_reported(academy, police_course):
+    enrol(make_user("sealed@example.org", academy), police_course, check_policy=False)
+    LrsEndpoint.objects.create(academy=academy, url="http://127.0.0.1:9/xapi", username="u", password="lrs secret")
+    with override_settings(CUSTODIA_SEALING_SECRET="rotated"):
+        delivered, failed = lrs.forward_all(academy.pk)
+    assert delivered == 0 and failed >= 1
+    assert "enter it again" in LrsDelivery.objects.first().last_error
+
+
+def test_the_admin_never_shows_the_password_and_a_blank_field_keeps_it(client, superuser, academy):
+    from django.urls import reverse
+
+    endpoint = LrsEndpoint.objects.create(academy=academy, url="https://lrs.example.org/xapi", password="lrs secret")
+    client.force_login(superuser)
+    edit = reverse("wagtailsnippets_academies_lrsendpoint:edit", args=[endpoint.pk])
+    html = client.get(edit).content.decode()
+    assert 'type="password"' in html and endpoint.password not in html and "lrs secret" not in html
+    form = {"academy": academy.pk, "url": "https://lrs.example.org/xapi/", "username": "key", "password": ""}
+    form["enabled"] = "on"
+    assert client.post(edit, form).status_code == 302
+    endpoint.refresh_from_db()
+    assert endpoint.url.endswith("/xapi/") and endpoint.plain_password() == "lrs secret"
+    client.post(edit, {**form, "password": "new secret"})
+    endpoint.refresh_from_db()
+    assert endpoint.plain_password() == "new secret" and sealing.is_sealed(endpoint.password)

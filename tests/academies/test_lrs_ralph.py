@@ -170,6 +170,8 @@ def test_wrong_credentials_deliver_nothing_and_retry_later(ralph, academy, state
     assert row.last_error == "HTTP 401" and row.next_attempt_at > timezone.now()
     assert held_here(ralph, statements) == []
     # Fixed credentials: the rows are sent when due.
-    LrsEndpoint.objects.filter(academy=academy).update(password=PASSWORD)
+    endpoint = LrsEndpoint.objects.get(academy=academy)
+    endpoint.password = PASSWORD
+    endpoint.save()
     waiting.update(next_attempt_at=None)
     assert lrs.forward_all(academy.pk) == (statements.count(), 0)

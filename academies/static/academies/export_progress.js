@@ -4,7 +4,7 @@
   var box = document.getElementById("export-job");
   if (!box) return;
   var status = box.dataset.status;
-  if (status === "done" || status === "failed") return;
+  if (status !== "pending" && status !== "running") return;
   var bar = document.getElementById("export-progress");
   var state = document.getElementById("export-state");
   function poll() {
@@ -16,7 +16,7 @@
         state.textContent = job.label + " · " + job.done + " / " + job.total;
         if (job.status === "done") {
           document.getElementById("export-download").hidden = false;
-        } else if (job.status === "failed") {
+        } else if (job.status !== "pending" && job.status !== "running") {
           window.location.reload();
         } else {
           window.setTimeout(poll, 1500);
