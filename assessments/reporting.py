@@ -94,22 +94,23 @@ def attempt_finished(attempt, items, quiz_grade):
     enrolment = _enrolment(attempt.user, quiz)
     registration = enrolment.registration if enrolment else None
     parent = _quiz_activity(quiz)
-    for item in items:
-        if item.response is None:
-            continue
-        statements.append(
-            event_key=f"quiz-answered:{attempt.uuid}:{item.position}",
-            user=attempt.user,
-            verb=ANSWERED,
-            obj=_question_activity(quiz, item),
-            registration=registration,
-            parent=parent,
-            result={
+    statements.append_many(
+        {
+            "event_key": f"quiz-answered:{attempt.uuid}:{item.position}",
+            "user": attempt.user,
+            "verb": ANSWERED,
+            "obj": _question_activity(quiz, item),
+            "registration": registration,
+            "parent": parent,
+            "result": {
                 "score": {"scaled": float(item.fraction), "raw": float(item.awarded), "max": float(item.mark)},
                 "success": item.grade_result.state == "correct",
             },
-            when=item.answered_at or attempt.finished_at,
-        )
+            "when": item.answered_at or attempt.finished_at,
+        }
+        for item in items
+        if item.response is not None
+    )
     _record(attempt, quiz_grade, "attempt")
 
 

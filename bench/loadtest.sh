@@ -77,7 +77,7 @@ echo "== App processes on ports $PORTS ($WORKERS workers x $THREADS threads each
 hosts=()
 for port in $PORTS; do
   .venv/bin/gunicorn elearning.wsgi:application --bind "127.0.0.1:$port" --workers "$WORKERS" \
-    --threads "$THREADS" --timeout 60 --access-logfile "$OUT/access-$port.log" \
+    --threads "$THREADS" --timeout 60 --keep-alive 75 --access-logfile "$OUT/access-$port.log" \
     --error-logfile "$OUT/gunicorn-$port.log" &
   pids+=($!)
   hosts+=("http://127.0.0.1:$port")

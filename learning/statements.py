@@ -104,6 +104,25 @@ def build_statement(
     return statement
 
 
+def _require_transaction():
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Statements are appended in the same transaction as the change they record.")
+
+
+def _row(now, *, event_key, user, verb, obj, **kwargs):
+    from learning.models import StatementOutbox
+
+    statement = build_statement(event_key=event_key, user=user, verb=verb, obj=obj, stored=now, **kwargs)
+    return StatementOutbox(
+        event_key=event_key,
+        statement_id=uuid.UUID(statement["id"]),
+        user=user,
+        verb=verb[0],
+        statement=statement,
+        created_at=now,
+    )
+
+
 def append(*, event_key, user, verb, obj, **kwargs):
     """Append a statement to the outbox. Must run inside the transaction of the change it records.
 
@@ -111,18 +130,20 @@ def append(*, event_key, user, verb, obj, **kwargs):
     """
     from learning.models import StatementOutbox
 
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("Statements are appended in the same transaction as the change they record.")
-    now = timezone.now()
-    statement = build_statement(event_key=event_key, user=user, verb=verb, obj=obj, stored=now, **kwargs)
-    row, _created = StatementOutbox.objects.get_or_create(
-        event_key=event_key,
-        defaults={
-            "statement_id": uuid.UUID(statement["id"]),
-            "user": user,
-            "verb": verb[0],
-            "statement": statement,
-            "created_at": now,
-        },
+    _require_transaction()
+    row = _row(timezone.now(), event_key=event_key, user=user, verb=verb, obj=obj, **kwargs)
+    fields = ("statement_id", "user", "verb", "statement", "created_at")
+    stored, _created = StatementOutbox.objects.get_or_create(
+        event_key=event_key, defaults={name: getattr(row, name) for name in fields}
     )
-    return row
+    return stored
+
+
+def append_many(events):
+    """Append several statements (each a dict of ``append``'s arguments) in one insert; events already
+    recorded are left as they are (their unique event keys). Same transaction rule as ``append``."""
+    from learning.models import StatementOutbox
+
+    _require_transaction()
+    now = timezone.now()
+    StatementOutbox.objects.bulk_create([_row(now, **event) for event in events], ignore_conflicts=True)

@@ -206,3 +206,24 @@ def test_autosave_queries_do_not_grow_with_the_quiz(client, module, category, en
         counts.append(len(queries))
         assert attempt.items.get(position=2).response is not None
     assert counts[0] == counts[1] <= 14
+
+
+def test_submission_queries_do_not_grow_with_the_quiz(client, module, category, enrolled_officer):
+    from learning.models import StatementOutbox
+
+    counts = []
+    for size in (3, 30):
+        questions = [make_question(category, f"S{size}-{n}") for n in range(size)]
+        quiz = add_quiz(module, [{"question": q} for q in questions], slug=f"exam-{size}")
+        client.force_login(enrolled_officer)
+        client.post(url(quiz, "start_route"))
+        attempt = Attempt.objects.get(user=enrolled_officer, quiz=quiz)
+        data = {"sequence": "1", "positions": [str(n) for n in range(1, size + 1)]}
+        for item in attempt.items.select_related("version"):
+            data[f"q{item.position}"] = str(item.version.data["choices"][0]["id"])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url(quiz, "submit_route", attempt), data).json()["graded_now"] is True
+        counts.append(len(queries))
+        answered = StatementOutbox.objects.filter(event_key__startswith=f"quiz-answered:{attempt.uuid}:")
+        assert answered.count() == size  # one statement per answered question, in one insert
+    assert counts[0] == counts[1]
