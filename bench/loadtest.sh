@@ -10,7 +10,7 @@
 # headless, loopback only, bounded by $RUN_TIME) signs the officers in, then they all open the same
 # quiz, answer and submit, spread over both app processes. Afterwards it prints requests per
 # second, p50/p95/p99 and errors, checks that every submitted attempt is in the database exactly
-# once, and that the worker issued certificates and finished abandoned (timed-out) attempts.
+# once, and that the worker issued certificates, wrote an export and finished abandoned (timed-out) attempts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -129,6 +129,19 @@ for user in User.objects.filter(email__endswith='@bench.invalid').order_by('-ema
         services.complete_lesson(user, lesson, language='en')
 print('   5 completions recorded')"
 
+echo "== Export: an academy administrator asks for an XLSX of the completions; the worker writes it"
+$PY manage.py shell --no-imports -c "
+from academies import exports, jobs
+from academies.models import Academy, Membership
+from accounts.models import User
+academy = Academy.objects.get(slug='bench-academy')
+admin, _ = User.objects.get_or_create(email='load-admin@bench.invalid', defaults={'full_name': 'Load Admin'})
+Membership.objects.get_or_create(academy=academy, user=admin, defaults={'role': 'admin'})
+from django.db import transaction
+with transaction.atomic():
+    job = jobs.start_export(admin, academy, 'xlsx', exports.Filters())
+print('   export job', job.uuid, 'queued:', job.total, 'records')"
+
 echo "== Results"
 $PY - "$OUT" "$QUIZ_URL" <<'EOF'
 import csv, json, os, sys, time
@@ -177,5 +190,12 @@ while Certificate.objects.filter(completion__in=completions).count() < completio
     time.sleep(2)
 print(f"certificates issued by the worker: {Certificate.objects.filter(completion__in=completions).count()} of "
       f"{completions.count()} completions")
+from academies.models import ExportJob
+deadline = time.time() + 120
+while ExportJob.objects.filter(status__in=["pending", "running"]).exists() and time.time() < deadline:
+    time.sleep(2)
+for job in ExportJob.objects.all():
+    print(f"export written by the worker: {job.get_status_display()}, {job.done} of {job.total} records, "
+          f"file {job.file.name or '-'}")
 EOF
 echo "   (logs and Locust CSVs in $OUT)"
