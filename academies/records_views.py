@@ -45,13 +45,13 @@ def _filters(request):
 
 
 @login_required
-def report(request, slug):
+def report(request, slug, template="academies/report.html"):
     academy = _academy(request, slug)
     filters, error = _filters(request)
     context = reports.figures(request.user, academy, filters)
     return render(
         request,
-        "academies/report.html",
+        template,
         {
             **context,
             "academy": academy,
@@ -61,6 +61,18 @@ def report(request, slug):
         },
         status=400 if error else 200,
     )
+
+
+# The same reports inside the Wagtail admin, for academy staff who also author courses ----------------
+def admin_index(request):
+    academies = scoping.academies_for(request.user)
+    if not academies.exists():
+        raise PermissionDenied
+    return render(request, "academies/admin/index.html", {"academies": academies})
+
+
+def admin_report(request, slug):
+    return report(request, slug, template="academies/admin/report.html")
 
 
 @login_required

@@ -9,11 +9,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from academies import scoping
 from academies.models import Academy, AuditEntry, LrsEndpoint, Membership
 from certificates.models import Accreditation, Certificate
 
@@ -170,7 +172,25 @@ def preview_certificate(request, pk):
 
 @hooks.register("register_admin_urls")
 def register_preview_url():
-    return [path("academies/<int:pk>/certificate-preview/", preview_certificate, name="academies_certificate_preview")]
+    from academies import records_views
+
+    return [
+        path("academies/<int:pk>/certificate-preview/", preview_certificate, name="academies_certificate_preview"),
+        path("academy-reports/", records_views.admin_index, name="academies_admin_reports"),
+        path("academy-reports/<slug:slug>/", records_views.admin_report, name="academies_admin_report"),
+    ]
+
+
+class AcademyReportsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return scoping.academies_for(request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_academy_reports_menu_item():
+    return AcademyReportsMenuItem(
+        _("Academy records"), reverse("academies_admin_reports"), icon_name="table", order=65
+    )
 
 
 @hooks.register("register_snippet_listing_buttons")

@@ -71,3 +71,19 @@ def test_site_administrators_create_tokens_shown_once(client, academy, superuser
     assert client.get("/api/v1/officers", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
     client.post(f"/en/academies/api-tokens/{token.pk}/revoke/")
     assert client.get("/api/v1/officers", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_the_reports_inside_the_wagtail_admin(client, arabic_officer, academy, other_academy, trainer_a):
+    from django.contrib.auth.models import Permission
+
+    trainer_a.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(trainer_a)
+    home = client.get("/admin/").content.decode()
+    assert "/admin/academy-reports/" in home  # the menu item, for academy staff only
+    listing = client.get("/admin/academy-reports/").content.decode()
+    assert academy.name in listing and other_academy.name not in listing
+    page = client.get(f"/admin/academy-reports/{academy.slug}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "<svg" in html and "admin_report" in html and "Per unit" in html
+    assert client.get(f"/admin/academy-reports/{other_academy.slug}/", follow=True).status_code == 404
+    assert client.get(f"/admin/academy-reports/{academy.slug}/?since=nope").status_code == 400
