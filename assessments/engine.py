@@ -357,8 +357,10 @@ def regrade_attempt(attempt_id, *, use_latest_versions=False, now=None):
         if not attempt.is_finished:
             return attempt, False
         if use_latest_versions:
-            for item in attempt.items.select_related("question"):
-                latest = item.question.current_version()
+            items = list(attempt.items.select_related("question"))
+            versions = current_versions(item.question for item in items)
+            for item in items:
+                latest = versions[item.question_id]
                 if latest.pk != item.version_id:
                     item.version = latest
                     item.response = clean_response(latest.data, item.response)
