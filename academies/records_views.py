@@ -29,12 +29,12 @@ def _academy(request, slug, capability=scoping.REPORT):
 
 
 @login_required
-def index(request):
+def index(request, template="academies/index.html"):
     academies = scoping.academies_for(request.user)
     if not academies.exists():
         raise PermissionDenied
     managed = set(scoping.administered_academies(request.user).values_list("pk", flat=True))
-    return render(request, "academies/index.html", {"academies": academies, "managed": managed})
+    return render(request, template, {"academies": academies, "managed": managed})
 
 
 def _filters(request):
@@ -65,10 +65,7 @@ def report(request, slug, template="academies/report.html"):
 
 # The same reports inside the Wagtail admin, for academy staff who also author courses ----------------
 def admin_index(request):
-    academies = scoping.academies_for(request.user)
-    if not academies.exists():
-        raise PermissionDenied
-    return render(request, "academies/admin/index.html", {"academies": academies})
+    return index(request, template="academies/admin/index.html")
 
 
 def admin_report(request, slug):

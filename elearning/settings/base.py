@@ -85,7 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.language_table",
-                "core.context_processors.academy_records",
+                "academies.context_processors.academy_records",
             ],
         },
     },
