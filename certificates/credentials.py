@@ -229,6 +229,14 @@ def decode_list(encoded):
     return gzip.decompress(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
 
 
+def is_revoked_at(academy, index):
+    """The bit ``index`` of the academy's status list, read from the one certificate it stands for
+    (not the whole list); IndexError outside the list."""
+    if not 0 <= index < STATUS_LIST_SIZE:
+        raise IndexError(index)
+    return Certificate.objects.filter(academy=academy, status_list_index=index, revoked_at__isnull=False).exists()
+
+
 def bit_is_set(bitstring, index):
     return bool(bitstring[index // 8] & (0x80 >> (index % 8)))
 

@@ -197,7 +197,7 @@ def verify_credential(token, *, now=None):
     if status.get("statusListCredential") == credentials.status_list_url(academy):
         try:
             index = int(status.get("statusListIndex"))
-            revoked = credentials.bit_is_set(credentials.revocation_bitstring(academy), index)
+            revoked = credentials.is_revoked_at(academy, index)
         except (TypeError, ValueError, IndexError):
             return Result(NOT_A_BADGE, details=details)
     code = certificate.grouped_code if certificate else ""
