@@ -5,7 +5,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from h5p.access import content_origin, is_enrolled, make_token, may_open
+from h5p.access import can_preview, content_origin, is_enrolled, make_token
 from h5p.player import block_settings, choose_package
 
 register = template.Library()
@@ -20,6 +20,14 @@ def _block_id(context, value):
     return ""
 
 
+def _is_enrolled(context, user, page):
+    """The lesson page's learner state (learning app) when the context has it, else one lookup."""
+    learner = context.get("learner")
+    if learner is not None and hasattr(learner, "is_enrolled"):
+        return bool(user.is_authenticated and user.is_active and learner.is_enrolled)
+    return is_enrolled(user, page)
+
+
 @register.inclusion_tag("h5p/player.html", takes_context=True)
 def h5p_player(context, value):
     request = context.get("request")
@@ -32,9 +40,10 @@ def h5p_player(context, value):
     user = request.user
     block_id = _block_id(context, value)
     result["block_id"] = block_id
+    enrolled = user.is_authenticated and _is_enrolled(context, user, page)
     if not user.is_authenticated:
         result["state"] = "anonymous"
-    elif not may_open(user, page):
+    elif not (enrolled or can_preview(user, page)):
         result["state"] = "not_enrolled"
     elif package.blocked_libraries():
         result["state"] = "blocked"
@@ -56,6 +65,6 @@ def h5p_player(context, value):
             src=f"{origin}{reverse('h5p:embed', args=[token])}",
             results_url=reverse("h5p:results"),
             csrf=get_token(request),
-            preview=not is_enrolled(user, page),
+            preview=not enrolled,
         )
     return result

@@ -83,6 +83,19 @@ def test_enrolled_officer_gets_a_frame_on_the_content_origin(setup, officer, tin
     assert "counts towards completing the course (minimum score 60%)" in response.content.decode()
 
 
+def test_lesson_page_reuses_the_learner_state_for_the_block(setup, monkeypatch):
+    from h5p.templatetags import h5p_tags
+
+    def no_lookup(user, page):
+        raise AssertionError("the lesson's learner state already says whether the officer is enrolled")
+
+    monkeypatch.setattr(h5p_tags, "is_enrolled", no_lookup)
+    client, lesson = setup
+    html = client.get(lesson_url(lesson)).content.decode()
+    frame_of(html)
+    assert "Preview: you are not enrolled" not in html
+
+
 def test_not_enrolled_and_anonymous_see_no_frame(officer, first_lesson, tiny, client):
     put_block(first_lesson, tiny)
     assert "<iframe" not in client.get(lesson_url(first_lesson)).content.decode()
