@@ -1,8 +1,8 @@
 """Forwarding the learning outbox to an academy's LRS (xAPI 1.0.3).
 
-* ``queue(academy)`` adds one ``LrsDelivery`` row per statement of the academy's officers; the
-  unique (academy, statement) constraint makes each statement queued exactly once.
-* ``deliver(academy)`` sends due rows in batches (POST /statements with the statement ids set),
+* ``queue(academy)`` adds one ``LrsDelivery`` row per statement of the academy's officers not yet
+  queued; the unique (academy, statement) constraint makes each statement queued exactly once.
+* ``deliver(endpoint)`` sends due rows in batches (POST /statements with the statement ids set),
   marks them delivered, or schedules a retry with exponential back-off. Rows are claimed with
   ``select_for_update(skip_locked=True)`` so two workers never send the same batch; a crash leaves
   rows undelivered and the next run picks them up (the LRS keeps statements idempotent by id).
@@ -29,7 +29,8 @@ TIMEOUT = 20
 
 
 def queue(academy):
-    ids = scoping.academy_records(academy.pk, "statements").values_list("pk", flat=True)
+    queued = LrsDelivery.objects.filter(academy=academy).values("statement_id")
+    ids = scoping.academy_records(academy.pk, "statements").exclude(pk__in=queued).values_list("pk", flat=True)
     rows = [LrsDelivery(academy=academy, statement_id=pk) for pk in ids.iterator(chunk_size=2000)]
     LrsDelivery.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
 
@@ -38,20 +39,17 @@ def backoff(attempts):
     return min(datetime.timedelta(seconds=30 * 2 ** min(max(attempts - 1, 0), 16)), MAX_BACKOFF)
 
 
-def _authorize(request, endpoint):
+def _send(endpoint, method, query, body):
+    """One xAPI request to ``…/statements`` with the endpoint's HTTP Basic credentials; returns the status."""
+    request = urllib.request.Request(  # noqa: S310 - the URL is an https/http URLField set by a site administrator
+        endpoint.url.rstrip("/") + "/statements" + query,
+        data=json.dumps(body).encode(),
+        method=method,
+        headers={"Content-Type": "application/json", "X-Experience-API-Version": "1.0.3"},
+    )
     if endpoint.username or endpoint.password:
         secret = base64.b64encode(f"{endpoint.username}:{endpoint.plain_password()}".encode()).decode()
         request.add_header("Authorization", f"Basic {secret}")
-
-
-def _post(endpoint, statements):
-    request = urllib.request.Request(  # noqa: S310 - the URL is an https/http URLField set by a site administrator
-        endpoint.url.rstrip("/") + "/statements",
-        data=json.dumps(statements).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json", "X-Experience-API-Version": "1.0.3"},
-    )
-    _authorize(request, endpoint)
     with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
         return response.status
 
@@ -59,27 +57,18 @@ def _post(endpoint, statements):
 def _send_one(endpoint, delivery):
     """After a 409 for a batch: PUT each statement by id; 204: stored (or already there, identical);
     409: the LRS holds a different statement under this id, which no retry will change."""
-    statement = dict(delivery.statement.statement, id=str(delivery.statement.statement_id))
-    url = endpoint.url.rstrip("/") + "/statements?statementId=" + str(delivery.statement.statement_id)
-    request = urllib.request.Request(  # noqa: S310
-        url,
-        data=json.dumps(statement).encode(),
-        method="PUT",
-        headers={"Content-Type": "application/json", "X-Experience-API-Version": "1.0.3"},
-    )
-    _authorize(request, endpoint)
+    statement_id = str(delivery.statement.statement_id)
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
-            return response.status
+        return _send(
+            endpoint, "PUT", "?statementId=" + statement_id, dict(delivery.statement.statement, id=statement_id)
+        )
     except urllib.error.HTTPError as error:
         return error.code
 
 
-def deliver(academy, *, now=None, max_batches=100):
-    """Send due statements; returns ``(delivered, failed)`` counts."""
-    endpoint = LrsEndpoint.objects.filter(academy=academy, enabled=True).first()
-    if endpoint is None:
-        return 0, 0
+def deliver(endpoint, *, max_batches=100):
+    """Send the endpoint's academy's due statements; returns ``(delivered, failed)`` counts."""
+    academy = endpoint.academy
     delivered = failed = 0
     for _round in range(max_batches):
         now = timezone.now()
@@ -96,7 +85,7 @@ def deliver(academy, *, now=None, max_batches=100):
             statements = [dict(d.statement.statement, id=str(d.statement.statement_id)) for d in due]
             reason = "rejected"
             try:
-                _post(endpoint, statements)
+                _send(endpoint, "POST", "", statements)
                 ok = {d.pk for d in due}
             except urllib.error.HTTPError as error:
                 if error.code == 409:  # one of them is already there with other content: one by one
@@ -133,7 +122,7 @@ def forward_all(academy_id=None):
     totals = [0, 0]
     for endpoint in endpoints:
         queue(endpoint.academy)
-        sent, failed = deliver(endpoint.academy)
+        sent, failed = deliver(endpoint)
         totals[0] += sent
         totals[1] += failed
     return tuple(totals)

@@ -43,10 +43,6 @@ def administered_academies(user):
     return academies_for(user, MANAGE)
 
 
-def is_academy_admin(user):
-    return administered_academies(user).exists()
-
-
 def can(user, capability, academy):
     return academies_for(user, capability).filter(pk=academy.pk).exists()
 
@@ -129,7 +125,6 @@ __all__ = [
     "academies_for",
     "administered_academies",
     "can",
-    "is_academy_admin",
     "academy_records",
     "officer_in",
     "token_records",

@@ -7,9 +7,3 @@ def run_export(job_id):
 
     run(job_id)
 
-
-@task()
-def forward_statements(academy_id=None):
-    from academies.lrs import forward_all
-
-    return forward_all(academy_id)
