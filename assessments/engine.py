@@ -151,7 +151,7 @@ def start_attempt(user, quiz, *, now=None, rng=None):
     rng = rng or random.SystemRandom()
     current = open_attempt(user, quiz)
     if current is not None:
-        current = finish_if_overdue(current.pk, now=now)
+        current = finish_if_overdue(current.pk, now=now, loaded=current)
         if not current.is_finished:
             return current, False
     check_may_start(user, quiz, now)
@@ -288,9 +288,20 @@ def submit_attempt(attempt_id, user, *, sequence=None, answers=None, now=None, i
     return attempt, True
 
 
-def finish_if_overdue(attempt_id, *, now=None):
-    """Finish an abandoned attempt from its saved answers once its deadline (plus grace) has passed."""
+def may_be_overdue(attempt, now):
+    """Whether ``finish_if_overdue`` could finish this (already loaded) attempt."""
+    return not attempt.is_finished and attempt.deadline is not None and now > attempt.deadline + grace()
+
+
+def finish_if_overdue(attempt_id, *, now=None, loaded=None):
+    """Finish an abandoned attempt from its saved answers once its deadline (plus grace) has passed.
+
+    ``loaded``: the attempt as the caller already has it; when it cannot be overdue it is returned as
+    it is, without locking the row again.
+    """
     now = now or timezone.now()
+    if loaded is not None and not may_be_overdue(loaded, now):
+        return loaded
     with transaction.atomic():
         attempt = _lock(attempt_id)
         if attempt.is_finished:

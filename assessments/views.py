@@ -37,7 +37,7 @@ def quiz_home(request, quiz):
         finished = list(engine.attempts_of(request.user, quiz).filter(state="finished").order_by("number"))
         current = engine.open_attempt(request.user, quiz)
         if current is not None:
-            current = engine.finish_if_overdue(current.pk)
+            current = engine.finish_if_overdue(current.pk, loaded=current)
             if current.is_finished:
                 finished.append(current)
                 current = None
@@ -102,7 +102,7 @@ def attempt_page(request, quiz, attempt_id):
     if not request.user.is_authenticated:
         return _login(request)
     attempt = own_attempt(request.user, quiz, attempt_id)
-    attempt = engine.finish_if_overdue(attempt.pk)
+    attempt = engine.finish_if_overdue(attempt.pk, loaded=attempt)
     review_url = _url(quiz, "review_route", attempt_id=attempt.uuid)
     if attempt.is_finished:
         return redirect(review_url)
@@ -207,7 +207,7 @@ def review(request, quiz, attempt_id):
     if not request.user.is_authenticated:
         return _login(request)
     attempt = own_attempt(request.user, quiz, attempt_id)
-    attempt = engine.finish_if_overdue(attempt.pk)
+    attempt = engine.finish_if_overdue(attempt.pk, loaded=attempt)
     if not attempt.is_finished:
         raise Http404("Attempt in progress")
     options = quiz.review_options()

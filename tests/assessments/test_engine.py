@@ -7,6 +7,8 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments import engine
@@ -211,6 +213,20 @@ def test_resuming_after_the_deadline_finishes_and_starts_afresh(timed_quiz, enro
     second, created = engine.start_attempt(enrolled_officer, timed_quiz, now=T0 + minutes(60))
     first.refresh_from_db()
     assert created and second.number == 2 and first.finish_reason == FinishReason.TIMED_OUT
+
+
+def test_an_attempt_that_cannot_be_overdue_is_not_locked_again(timed_quiz, quiz, enrolled_officer):
+    timed, _ = engine.start_attempt(enrolled_officer, timed_quiz, now=T0)
+    untimed, _ = engine.start_attempt(enrolled_officer, quiz, now=T0)
+    with CaptureQueriesContext(connection) as queries:
+        assert engine.finish_if_overdue(timed.pk, now=T0 + minutes(10), loaded=timed) is timed  # within grace
+        assert engine.finish_if_overdue(untimed.pk, now=T0 + minutes(600), loaded=untimed) is untimed
+    assert not queries.captured_queries
+    done = engine.finish_if_overdue(timed.pk, now=T0 + minutes(11), loaded=timed)
+    assert done.state == AttemptState.FINISHED and done.finish_reason == FinishReason.TIMED_OUT
+    with CaptureQueriesContext(connection) as queries:
+        assert engine.finish_if_overdue(done.pk, now=T0 + minutes(60), loaded=done) is done
+    assert not queries.captured_queries
 
 
 # Random draws -------------------------------------------------------------------------------------------
