@@ -48,24 +48,30 @@ def granted_by_hook(user, course):
     return any(fn(user, course) is True for fn in hooks.get_hooks(ENROLMENT_GRANTS_HOOK))
 
 
-def missing_prerequisites(user, course, completed_course_ids=None):
-    """Courses in ``course.required_courses`` that ``user`` has never completed."""
+def missing_prerequisites(user, course, required=None):
+    """Courses in ``course.required_courses`` that ``user`` has never completed.
+
+    ``required``: the course's required courses when the caller has already loaded them.
+    """
     from learning.scoping import visible_completions
 
-    required = list(course.required_courses.all())
+    if required is None:
+        required = list(course.required_courses.all())
     if not required:
         return []
-    if completed_course_ids is None:
-        completed_course_ids = set(
-            visible_completions(user, learner=user)
-            .filter(course__in=[c.pk for c in required])
-            .values_list("course_id", flat=True)
-        )
+    completed_course_ids = set(
+        visible_completions(user, learner=user)
+        .filter(course__in=[c.pk for c in required])
+        .values_list("course_id", flat=True)
+    )
     return [c for c in required if c.pk not in completed_course_ids]
 
 
-def can_self_enrol(user, course, completed_course_ids=None):
-    """May ``user`` enrol on ``course`` by themselves? A ``Decision`` with a translated reason."""
+def can_self_enrol(user, course, missing=None):
+    """May ``user`` enrol on ``course`` by themselves? A ``Decision`` with a translated reason.
+
+    ``missing``: ``missing_prerequisites(user, course)`` when the caller has already computed it.
+    """
     if not user.is_authenticated:
         return Decision(False, _("Log in to enrol on this course."))
     if not course.live:
@@ -76,6 +82,8 @@ def can_self_enrol(user, course, completed_course_ids=None):
             return Decision(False, _("This course is by invitation only. Ask your training administrator."))
         if policy == EnrolmentPolicy.AUDIENCES and audience_for(user) not in course.audiences:
             return Decision(False, _("This course is for other professions. Check the profession in your profile."))
-    if missing_prerequisites(user, course, completed_course_ids):
+    if missing is None:
+        missing = missing_prerequisites(user, course)
+    if missing:
         return Decision(False, _("Complete the courses listed under “Courses to complete first” before enrolling."))
     return Decision(True)

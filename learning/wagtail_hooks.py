@@ -71,12 +71,14 @@ def learner_context(page, request, context):
         modules = context.get("modules", [])
         state = load_course_state(request.user, page, _lessons_of(modules))
         state.annotate(modules)
-        extra = {"learner": state, "required_courses": list(page.required_courses.all())}
+        required = list(page.required_courses.all())
+        extra = {"learner": state, "required_courses": required}
         if not state.is_enrolled:
-            decision = can_self_enrol(request.user, page) if request.user.is_authenticated else None
-            extra["enrol_decision"] = decision
+            extra["enrol_decision"] = None
             if request.user.is_authenticated:
-                extra["missing_courses"] = missing_prerequisites(request.user, page)
+                missing = missing_prerequisites(request.user, page, required=required)
+                extra["enrol_decision"] = can_self_enrol(request.user, page, missing=missing)
+                extra["missing_courses"] = missing
         return extra
     return {}
 

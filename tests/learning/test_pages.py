@@ -90,3 +90,20 @@ def test_course_page_queries_do_not_grow(client, police_officer):
             client.get(course.url)
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
+
+
+def test_course_page_reads_prerequisites_once(client, police_officer, police_course):
+    from courses.models import CoursePage
+
+    advanced = build_course("advanced-once")
+    advanced.required_courses.add(police_course)
+    advanced.save()
+    through = CoursePage.required_courses.through._meta.db_table
+    client.force_login(police_officer)
+    client.get(advanced.url)
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(advanced.url).content.decode()
+    assert "Not completed yet" in html
+    assert sum(through in q["sql"] for q in captured.captured_queries) == 1
+    completions = [q for q in captured.captured_queries if "learning_coursecompletion" in q["sql"]]
+    assert len(completions) <= 1, completions
