@@ -19,17 +19,6 @@ def is_attempts_admin(viewer):
     )
 
 
-def visible_attempts(viewer, *, learner=None):
-    attempts = Attempt.objects.all()
-    if not viewer.is_authenticated:
-        return attempts.none()
-    if not is_attempts_admin(viewer):
-        attempts = attempts.filter(user=viewer)
-    if learner is not None:
-        attempts = attempts.filter(user=learner)
-    return attempts
-
-
 def own_attempt(user, quiz, attempt_uuid):
     """The officer's own attempt of ``quiz``, or 404 (never someone else's, even for administrators)."""
     attempt = Attempt.objects.filter(uuid=attempt_uuid, quiz=quiz, user=user).first()

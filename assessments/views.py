@@ -19,8 +19,6 @@ from assessments import engine, presentation
 from assessments.models import Layout
 from assessments.scoping import own_attempt
 
-STALE_MESSAGE = _  # marker for makemessages below
-
 
 def _url(quiz, name, **kwargs):
     return quiz.url + quiz.reverse_subpage(name, kwargs=kwargs)

@@ -31,9 +31,6 @@ class NoAddPermissionPolicy(ModelPermissionPolicy):
     def user_has_permission(self, user, action):
         return action != "add" and super().user_has_permission(user, action)
 
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
 
 class PackageForm(WagtailAdminModelForm):
     """Upload (new package) or rename (existing one); the upload is validated fully before anything is kept."""
