@@ -8,6 +8,7 @@ locked (``select_for_update``) while the certificate is built, and a partial uni
 import logging
 import secrets
 
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -64,8 +65,11 @@ def accreditations_in_force(course_id, on_date):
     ]
 
 
-def is_member(user_id, academy):
-    return academy.memberships.filter(user_id=user_id).exists()
+def _member_academy_ids(user_id):
+    """The ids of the academies ``user_id`` is a member of (any role), in one query."""
+    # academies sits above certificates: reach its models through the app registry, not an import.
+    membership = apps.get_model("academies", "Membership")
+    return set(membership.objects.filter(user_id=user_id).values_list("academy_id", flat=True))
 
 
 def automatic_accreditations(completion):
@@ -73,26 +77,60 @@ def automatic_accreditations(completion):
     if completion.course_id is None:
         return []
     on_date = timezone.localdate(completion.completed_at)
-    return [
-        a for a in accreditations_in_force(completion.course_id, on_date) if is_member(completion.user_id, a.academy)
-    ]
+    in_force = accreditations_in_force(completion.course_id, on_date)
+    if not in_force:
+        return []
+    member_of = _member_academy_ids(completion.user_id)
+    return [a for a in in_force if a.academy_id in member_of]
+
+
+def _choosable(completions, user_id):
+    """``(completion, accreditation)`` pairs the officer may choose, in three queries whatever the number
+    of completions: the active accreditations of their courses, the officer's academies, and the
+    certificates already issued."""
+    completions = [completion for completion in completions if completion.course_id is not None]
+    if not completions:
+        return []
+    by_course = {}
+    for accreditation in (
+        Accreditation.objects.filter(
+            course_id__in={completion.course_id for completion in completions}, status=AccreditationStatus.ACTIVE
+        )
+        .select_related("academy")
+        .order_by("pk")
+    ):
+        by_course.setdefault(accreditation.course_id, []).append(accreditation)
+    if not by_course:
+        return []
+    member_of = _member_academy_ids(user_id)
+    issued = set(
+        Certificate.objects.filter(
+            completion_id__in=[completion.pk for completion in completions], replaces__isnull=True
+        ).values_list("completion_id", "accreditation_id")
+    )
+    choices = []
+    for completion in completions:
+        on_date = timezone.localdate(completion.completed_at)
+        for accreditation in by_course.get(completion.course_id, ()):
+            if (
+                accreditation.in_force(on_date)
+                and (completion.pk, accreditation.pk) not in issued
+                and (accreditation.open_to_all or accreditation.academy_id in member_of)
+            ):
+                choices.append((completion, accreditation))
+    return choices
 
 
 def choosable_accreditations(completion):
     """Accreditations the officer may choose (members, or open to all), without a certificate yet."""
-    if completion.course_id is None:
-        return []
-    on_date = timezone.localdate(completion.completed_at)
-    issued = set(
-        Certificate.objects.filter(completion=completion, replaces__isnull=True).values_list(
-            "accreditation_id", flat=True
-        )
-    )
-    return [
-        a
-        for a in accreditations_in_force(completion.course_id, on_date)
-        if a.pk not in issued and (a.open_to_all or is_member(completion.user_id, a.academy))
-    ]
+    return [accreditation for _completion, accreditation in _choosable([completion], completion.user_id)]
+
+
+def choosable_for_user(user):
+    """``(completion, accreditation)`` pairs for every completion of ``user``: what "My certificates"
+    offers, in a fixed number of queries (the completions, then ``_choosable``'s)."""
+    completions = CourseCompletion.objects.filter(user=user, course__isnull=False).select_related("course")
+    return _choosable(list(completions), user.pk)
 
 
 def issue_for_completion(completion_id):

@@ -107,15 +107,10 @@ def status_list(request, slug):
 # The officer's own certificates --------------------------------------------------------------
 @login_required
 def my_certificates(request):
-    from certificates.services import choosable_accreditations
+    from certificates.services import choosable_for_user
 
     certificates = Certificate.objects.filter(user=request.user).select_related("academy")
-    choices = []
-    for completion in CourseCompletion.objects.filter(user=request.user, course__isnull=False).select_related(
-        "course"
-    ):
-        for accreditation in choosable_accreditations(completion):
-            choices.append((completion, accreditation))
+    choices = choosable_for_user(request.user)
     return render(request, "certificates/my_certificates.html", {"certificates": certificates, "choices": choices})
 
 
