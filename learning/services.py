@@ -242,11 +242,13 @@ def record_lesson_view(state, lesson):
         evaluate_completion(enrolment)
 
 
-def complete_lesson(user, lesson, *, language=None):
+def complete_lesson(user, lesson, *, language=None, with_state=False):
     """Mark ``lesson`` complete for ``user``. Returns ``(enrolment, changed, completion)``.
 
     Refuses (``Refused``, nothing changed) when the lesson is not live, not in a live course the
     user is actively enrolled on, or locked. Replays and double submissions change nothing.
+    With ``with_state=True`` a fourth item follows: the learner's ``CourseState`` on the course with
+    this lesson completed (its ``completion`` is the one returned, not an earlier cycle's).
     """
     if not lesson.live:
         raise Refused(_("This lesson is not published."), status=404)
@@ -301,7 +303,12 @@ def complete_lesson(user, lesson, *, language=None):
         completion = None
         if not still_to_do:
             completion = evaluate_completion(enrolment, language=language, course=course, locked=True)
-    return enrolment, changed, completion
+    if not with_state:
+        return enrolment, changed, completion
+    if row.completed_at is None:  # completed by the update above (or by a concurrent request just before it)
+        row.completed_at = now
+    progress[lesson.pk] = row
+    return enrolment, changed, completion, CourseState(course, state.lessons, enrolment, progress, completion)
 
 
 # Completion ----------------------------------------------------------------------------------

@@ -18,8 +18,7 @@ from courses.models import CoursePage, LessonPage
 from learning.dashboard import dashboard_context
 from learning.privacy import export_learner_data
 from learning.scoping import visible_enrolments
-from learning.services import Refused, complete_lesson, enrol, ordered_lessons, start_new_cycle, withdraw
-from learning.state import load_course_state
+from learning.services import Refused, complete_lesson, enrol, start_new_cycle, withdraw
 
 
 def _wants_json(request):
@@ -102,7 +101,9 @@ def complete_lesson_view(request, lesson_id):
     lesson = LessonPage.objects.filter(pk=lesson_id).first()
     if lesson is None:
         raise Refused(_("This lesson does not exist."), status=404)
-    enrolment, changed, completion = complete_lesson(request.user, lesson, language=get_language())
+    _enrolment, changed, completion, state = complete_lesson(
+        request.user, lesson, language=get_language(), with_state=True
+    )
     course_completed = bool(completion and completion.created_now)
     if course_completed:
         message = _("Congratulations: you have completed this course.")
@@ -111,7 +112,6 @@ def complete_lesson_view(request, lesson_id):
     else:
         message = _("You had already completed this lesson.")
     if _wants_json(request):
-        state = load_course_state(request.user, enrolment.course, ordered_lessons(enrolment.course))
         return JsonResponse(
             {
                 "ok": True,

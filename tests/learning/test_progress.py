@@ -47,6 +47,27 @@ def test_json_reply_for_the_lesson_end_script(client, police_officer, enrolment,
     assert again["ok"] and not again["changed"]
 
 
+def test_json_reply_counts_match_a_fresh_course_state(client, police_officer, police_course):
+    enrol(police_officer, police_course)
+    lessons = lessons_of(police_course)
+    lessons[1].specific.optional = True
+    lessons[1].specific.save_revision().publish()
+    client.force_login(police_officer)
+    for lesson in [*lessons, lessons[0]]:  # the last post is a replay
+        data = client.post(
+            reverse("learning:complete_lesson", args=[lesson.pk]), headers={"accept": "application/json"}
+        ).json()
+        fresh = load_course_state(police_officer, police_course, lessons_of(police_course))
+        assert (data["done"], data["total"], data["percent"]) == (fresh.done_count, fresh.total_count, fresh.percent)
+    assert data["course_completed"] and data["done"] == data["total"] == 3
+
+
+def test_complete_lesson_returns_three_items_unless_asked_for_the_state(police_officer, enrolment, lessons):
+    assert len(complete_lesson(police_officer, lessons[0])) == 3
+    _enrolment, changed, _completion, state = complete_lesson(police_officer, lessons[1], with_state=True)
+    assert changed and state.is_complete(lessons[1]) and state.done_count == 2 and state.percent == 50
+
+
 def test_get_is_refused(client, police_officer, enrolment, lessons):
     client.force_login(police_officer)
     before = snapshot()
