@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
@@ -94,11 +95,16 @@ def _read_xlsx(upload):
         workbook.close()
 
 
+def _existing_users(emails):
+    """``{lower-cased e-mail: user}`` for the addresses already registered, whatever their case, in one query."""
+    wanted = {email.lower() for email in emails if email}
+    users = get_user_model().objects.annotate(email_lower=Lower("email")).filter(email_lower__in=wanted)
+    return {user.email.lower(): user for user in users}
+
+
 def validate(table, academy):
     """The dry run: one dict per row with ``action`` (create, update, reject) and ``errors``."""
-    users = get_user_model().objects
-    emails = [row.get("email", "").lower() for row in table]
-    existing = {user.email.lower(): user for user in users.filter(email__in=[e for e in emails if e])}
+    existing = _existing_users(row.get("email", "") for row in table)
     members = set(
         Membership.objects.filter(academy=academy, user__in=existing.values()).values_list("user_id", flat=True)
     )
@@ -191,10 +197,11 @@ def apply(batch, *, by, accept_partial=False, request=None):
         if any(row["action"] == "reject" for row in rows):
             raise NotApplied(_("The data changed since the dry run: upload the file again."))
         users = get_user_model().objects
+        existing = _existing_users(row["email"] for row in rows)
         invite = []
         courses = {page.pk: page for page in CoursePage.objects.filter(pk__in={c for r in rows for c in r["courses"]})}
         for row in rows:
-            user = users.filter(email__iexact=row["email"]).first()
+            user = existing.get(row["email"].lower())
             if user is None:
                 user = users.create_user(row["email"], None, full_name=row["name"], preferred_language=row["language"])
                 invite.append(user.pk)

@@ -158,3 +158,21 @@ def test_only_administrators_import(client, academy, trainer_a, admin_b):
         client.force_login(user)
         assert _upload(client, academy, _csv(GOOD)).status_code == 404
     assert not ImportBatch.objects.exists()
+
+
+def test_an_address_stored_with_capitals_is_found_in_the_dry_run_and_when_applied(
+    academy, academy_admin, police_course, django_capture_on_commit_callbacks
+):
+    officer = User.objects.create_user("jane.doe@example.test", "a-long-pass-phrase")
+    User.objects.filter(pk=officer.pk).update(email="Jane.Doe@example.test")  # as typed in the user admin
+    batch = onboarding.dry_run(
+        _csv("name,email,unit,language,courses\nJane Doe,jane.doe@example.test,Cyber,en,police-basics\n"),
+        academy,
+        academy_admin,
+    )
+    assert batch.rows[0]["action"] == "update"
+    with django_capture_on_commit_callbacks(execute=True):
+        onboarding.apply(batch, by=academy_admin)
+    assert User.objects.filter(email__iexact="jane.doe@example.test").count() == 1
+    assert Membership.objects.get(user=officer, academy=academy).unit == "Cyber"
+    assert not mail.outbox
