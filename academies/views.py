@@ -9,10 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from academies.scoping import administered_academies
+from academies.scoping import MANAGE, administered_academies, visible_certificates
 from certificates import codes
 from certificates.forms import ReasonForm
-from certificates.models import Certificate
 from certificates.services import NotAllowed, reissue, revoke
 
 
@@ -20,7 +19,7 @@ def _administered(request):
     academies = administered_academies(request.user)
     if not academies.exists():
         raise PermissionDenied
-    return Certificate.objects.administered_by(request.user), academies
+    return visible_certificates(request.user, capability=MANAGE), academies
 
 
 @login_required

@@ -26,7 +26,6 @@ HOURS_PER_CEU = Decimal("10")
 HOURS_PER_ECTS = Decimal("25")
 # Bitstring Status List: at least 131,072 entries (16 KiB) per list, for group privacy.
 STATUS_LIST_SIZE = 131_072
-ACADEMY_ADMIN_ROLE = "admin"  # academies.Role.ADMIN (not imported: academies sits above certificates)
 
 
 def _two_places(value):
@@ -137,14 +136,6 @@ class SigningKey(models.Model):
 class CertificateQuerySet(models.QuerySet):
     def delete(self):
         raise ProtectedError(_("Certificates are never deleted; revoke them instead."), set(self))
-
-    def administered_by(self, user):
-        """Certificates of the academies ``user`` administers (superusers: all)."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(academy__memberships__user=user, academy__memberships__role=ACADEMY_ADMIN_ROLE).distinct()
 
 
 class Verdict(models.TextChoices):
