@@ -10,7 +10,6 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from certificates import codes, credentials, jose
@@ -65,10 +64,6 @@ def surname_matches(certificate, surname):
     return bool(expected and given) and hmac.compare_digest(expected.encode(), given.encode())
 
 
-def _date(moment):
-    return date_format(timezone.localtime(moment), "DATE_FORMAT") if moment else None
-
-
 def _iso(moment):
     return moment.isoformat() if moment else None
 
@@ -89,10 +84,6 @@ class Result:
     @property
     def is_genuine(self):
         return self.verdict in GENUINE
-
-    @property
-    def is_valid(self):
-        return self.verdict == VALID
 
     def as_dict(self):
         """The public answer; the same keys for every verdict."""
@@ -221,7 +212,3 @@ def _uuid_or_none(text):
         return uuid.UUID(text)
     except ValueError:
         return None
-
-
-def display_date(moment):
-    return _date(moment)

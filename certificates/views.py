@@ -6,7 +6,6 @@ import re
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -156,7 +155,3 @@ def download_credential(request, uuid):
     response = HttpResponse(certificate.credential_jwt, content_type="application/vc+jwt")
     response["Content-Disposition"] = f'attachment; filename="open-badge-{certificate.code}.jwt"'
     return response
-
-
-def verification_link(certificate):
-    return reverse("certificates:verify_code", args=[certificate.grouped_code])
