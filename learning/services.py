@@ -112,8 +112,9 @@ def enrol(user, course, *, by=None, source=EnrolmentSource.SELF, check_policy=Tr
             registration=enrolment.registration,
             when=now,
         )
-        # Progress made before withdrawing may already meet the rules.
-        evaluate_completion(enrolment)
+        # Progress made before withdrawing may already meet the rules. The row is locked: just inserted
+        # in this transaction, or locked above.
+        evaluate_completion(enrolment, course=course, locked=True)
     return enrolment, True
 
 

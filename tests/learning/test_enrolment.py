@@ -1,11 +1,20 @@
 """Enrolment: policies, prerequisites, the academy hook, withdrawal, administrator enrolment."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail import hooks
 
 from courses.models import EnrolmentPolicy
-from learning.models import Enrolment, EnrolmentSource, EnrolmentStatus, LessonProgress, StatementOutbox
+from learning.models import (
+    CourseCompletion,
+    Enrolment,
+    EnrolmentSource,
+    EnrolmentStatus,
+    LessonProgress,
+    StatementOutbox,
+)
 from learning.policy import ENROLMENT_GRANTS_HOOK, can_self_enrol
 from learning.services import Refused, bulk_enrol, complete_lesson, enrol, withdraw
 from tests.learning.conftest import build_course, lessons_of
@@ -90,6 +99,28 @@ def test_withdraw_keeps_history_and_reenrol_reactivates(police_officer, police_c
     assert changed and again.pk == enrolment.pk and again.status == EnrolmentStatus.ACTIVE
     assert LessonProgress.objects.get(enrolment=again, lesson=first).completed_at is not None
     assert StatementOutbox.objects.filter(user=police_officer, verb__endswith="/registered").count() == 2
+
+
+def test_reenrolment_records_a_completion_already_earned(police_officer, police_course):
+    enrolment, _ = enrol(police_officer, police_course)
+    lessons = lessons_of(police_course)
+    for lesson in lessons[:-1]:
+        complete_lesson(police_officer, lesson)
+    withdraw(police_officer, police_course)
+    lessons[-1].specific.optional = True  # the rules changed while the officer was away
+    lessons[-1].specific.save_revision().publish()
+    assert not CourseCompletion.objects.filter(enrolment=enrolment).exists()
+    again, changed = enrol(police_officer, police_course)
+    assert changed and again.pk == enrolment.pk
+    completion = CourseCompletion.objects.get(enrolment=enrolment)
+    assert completion.cycle == 1 and completion.course_title == police_course.title
+
+
+def test_new_enrolment_does_not_read_its_own_row_again(police_officer, police_course):
+    with CaptureQueriesContext(connection) as captured:
+        enrol(police_officer, police_course, check_policy=False)
+    reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith('SELECT "learning_enrolment"')]
+    assert reads == []
 
 
 def test_bulk_enrol_reports_each_address(admin_user, police_officer, judge, officer, police_course):
