@@ -75,7 +75,8 @@ def check_may_start(user, quiz, now=None):
 
 
 # Drawing questions ---------------------------------------------------------------------------
-def _category_ids(category_id, include_children):
+def category_ids(category_id, include_children=True):
+    """The category and (with ``include_children``) every category below it; safe against cycles."""
     ids, frontier = {category_id}, [category_id]
     while include_children and frontier:
         frontier = list(QuestionCategory.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
@@ -107,7 +108,7 @@ def draw_questions(quiz, user, rng=None):
         if not slot.category_id:
             continue
         pool = list(
-            Question.objects.filter(category_id__in=_category_ids(slot.category_id, slot.include_subcategories))
+            Question.objects.filter(category_id__in=category_ids(slot.category_id, slot.include_subcategories))
             .exclude(pk__in=used)
             .order_by("pk")
         )

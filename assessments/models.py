@@ -325,8 +325,8 @@ def snapshot_digest(data):
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def current_versions(questions):
-    """``{question id: current_version()}`` for many questions in three queries, not three per question."""
+def snapshots_for(questions):
+    """``{question id: snapshot()}`` for many questions in two queries (choices, competency codes)."""
     questions = list(questions)
     ids = [question.pk for question in questions]
     choices, codes = {}, {}
@@ -335,7 +335,14 @@ def current_versions(questions):
     links = Question.competencies.through.objects.filter(question_id__in=ids)
     for question_id, code in links.values_list("question_id", "competency__code"):
         codes.setdefault(question_id, []).append(code)
-    snapshots = {q.pk: q.snapshot(choices.get(q.pk, []), codes.get(q.pk, [])) for q in questions}
+    return {q.pk: q.snapshot(choices.get(q.pk, []), codes.get(q.pk, [])) for q in questions}
+
+
+def current_versions(questions):
+    """``{question id: current_version()}`` for many questions in three queries, not three per question."""
+    questions = list(questions)
+    ids = [question.pk for question in questions]
+    snapshots = snapshots_for(questions)
     digests = {pk: snapshot_digest(data) for pk, data in snapshots.items()}
     stored = QuestionVersion.objects.filter(question_id__in=ids, content_hash__in=set(digests.values()))
     found = {(version.question_id, version.content_hash): version for version in stored}

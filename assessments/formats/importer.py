@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.formats import gift, moodle_xml
 from assessments.formats.common import ImportFailed
-from assessments.models import Choice, Question, QuestionCategory
+from assessments.models import Choice, Question, QuestionCategory, snapshots_for
 from elearning.languages import LANGUAGE_CODES, get_language_info
 
 DEFAULT_CATEGORY = "Imported"
@@ -91,10 +91,15 @@ def import_questions(content, *, category=None, language="en"):
 
 def export_questions(questions, fmt, language="en"):
     """GIFT or Moodle XML text for ``questions`` (their current content)."""
+    questions = list(questions)
+    by_pk = snapshots_for(questions)
+    paths = {}  # category id: its path (walking up the parents once per category, not per question)
     snapshots = []
     for question in questions:
-        data = question.snapshot()
-        data["category"] = "/".join(question.category.path_parts())
+        data = dict(by_pk[question.pk])
+        if question.category_id not in paths:
+            paths[question.category_id] = "/".join(question.category.path_parts())
+        data["category"] = paths[question.category_id]
         data["mark"] = str(question.default_mark)
         snapshots.append(data)
     writer = moodle_xml.write if fmt == "moodle_xml" else gift.write

@@ -222,3 +222,33 @@ def test_export_command_writes_a_file(tmp_path):
     assert "$CATEGORY: $course$/top/Export me/Electronic evidence/Courtroom" in text
     assert "::Convention::" in text
     assert "GIFT has no ordering questions" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["gift", "moodle_xml"])
+def test_export_loads_choices_and_competencies_in_bulk_with_the_same_output(fmt, django_assert_max_num_queries):
+    questions = list(
+        Question.objects.filter(pk__in=[q.pk for q in import_questions(read("evidence.xml"), category="Bulk")])
+    )
+    one_by_one = []
+    for question in questions:
+        data = question.snapshot()
+        data["category"] = "/".join(question.category.path_parts())
+        data["mark"] = str(question.default_mark)
+        one_by_one.append(data)
+    expected = (moodle_xml.write if fmt == "moodle_xml" else gift.write)(one_by_one, "en")
+    questions = list(Question.objects.filter(pk__in=[q.pk for q in questions]).select_related("category"))
+    assert len(questions) > 3
+    with django_assert_max_num_queries(2 + 2 * QuestionCategory.objects.count()):  # not per question
+        assert export_questions(questions, fmt) == expected
+
+
+@pytest.mark.django_db
+def test_export_command_survives_a_cycle_in_the_categories(tmp_path):
+    import_questions(read("evidence.xml"), category="Looped")
+    root = QuestionCategory.objects.get(name_en="Looped")
+    root.parent = root.children.first()
+    root.save(update_fields=["parent"])
+    target = tmp_path / "out.xml"
+    call_command("export_questions", "--category", "Looped", "-o", str(target))
+    assert "<question" in target.read_text("utf-8")

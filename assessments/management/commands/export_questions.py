@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from assessments.engine import category_ids
 from assessments.formats.importer import export_questions
 from assessments.models import Question, QuestionCategory
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", default=None, help="File to write (default: standard output).")
 
     def handle(self, *args, format, category, language, output, **options):
-        questions = Question.objects.select_related("category").prefetch_related("choices", "competencies")
+        questions = Question.objects.select_related("category")  # choices and competencies: in bulk by the export
         if category:
             root = (
                 QuestionCategory.objects.filter(slug=category).first()
@@ -26,11 +27,7 @@ class Command(BaseCommand):
             )
             if root is None:
                 raise CommandError(f"No category “{category}”.")
-            ids, frontier = {root.pk}, [root.pk]
-            while frontier:
-                frontier = list(QuestionCategory.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-                ids.update(frontier)
-            questions = questions.filter(category_id__in=ids)
+            questions = questions.filter(category_id__in=category_ids(root.pk))
         text = export_questions(questions, "moodle_xml" if format == "xml" else "gift", language)
         if output:
             Path(output).write_text(text, "utf-8")
