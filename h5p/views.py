@@ -83,16 +83,28 @@ def _safe_relative(path):
     return path
 
 
-def _grant_or_404(request, token):
+def _grant_or_404(request, token, *, with_h5p_json=True):
     if not is_content_host(request):
         raise Http404
     grant = read_token(token)
     if grant is None:
         raise Http404
-    package = H5PPackage.objects.filter(pk=grant.package_id).first()
+    packages = H5PPackage.objects.all() if with_h5p_json else H5PPackage.objects.defer("h5p_json")
+    package = packages.filter(pk=grant.package_id).first()
     if package is None:
         raise Http404
     return grant, package
+
+
+def _library_blocked(package, folder):
+    """Whether the package's library in ``folder`` (``Machine.Name-major.minor``) is blocked: one query."""
+    machine_name, _dash, version = folder.rpartition("-")
+    major, _dot, minor = version.partition(".")
+    if not (major.isdecimal() and minor.isdecimal()) or f"{machine_name}-{int(major)}.{int(minor)}" != folder:
+        return any(library.folder == folder for library in package.blocked_libraries())
+    return package.libraries.filter(
+        machine_name=machine_name, major_version=int(major), minor_version=int(minor), status=LibraryStatus.BLOCKED
+    ).exists()
 
 
 def _file_response(path, name, *, script_allowed=False):
@@ -108,7 +120,7 @@ def _file_response(path, name, *, script_allowed=False):
 @require_GET
 def content_file(request, token, path):
     """A file of the package (h5p.json, content/...), under the token's grant."""
-    _grant, package = _grant_or_404(request, token)
+    _grant, package = _grant_or_404(request, token, with_h5p_json=False)
     path = _safe_relative(path)
     extension = posixpath.splitext(path)[1].lower().lstrip(".")
     if not (path == "h5p.json" or (path.startswith("content/") and extension in CONTENT_EXTENSIONS)):
@@ -119,13 +131,13 @@ def content_file(request, token, path):
 @require_GET
 def library_file(request, token, path):
     """A file of one of the package's libraries, unless that library is blocked."""
-    _grant, package = _grant_or_404(request, token)
+    _grant, package = _grant_or_404(request, token, with_h5p_json=False)
     path = _safe_relative(path)
     folder = path.split("/", 1)[0]
     extension = posixpath.splitext(path)[1].lower().lstrip(".")
     if folder not in package.runtime_libraries or extension not in LIBRARY_EXTENSIONS:
         raise Http404
-    if any(lib.folder == folder and lib.status == LibraryStatus.BLOCKED for lib in package.libraries.all()):
+    if _library_blocked(package, folder):
         raise Http404
     return _file_response(libraries_dir() / path, path, script_allowed=extension in ("js", "css"))
 
@@ -202,7 +214,7 @@ def embed(request, token):
 @never_cache
 def user_data(request, token, content_id, data_type, sub_content_id):
     """H5P's contentUserData endpoint: the officer's resume state for this block."""
-    grant, package = _grant_or_404(request, token)
+    grant, package = _grant_or_404(request, token, with_h5p_json=False)
     key = {
         "user_id": grant.user_id,
         "package": package,

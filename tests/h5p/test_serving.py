@@ -161,6 +161,19 @@ def test_blocked_library_is_not_served(setup):
     assert "administrator has blocked" in client.get(lesson_url(lesson)).content.decode()
 
 
+def test_a_library_file_costs_two_queries_and_only_its_own_block_counts(setup, django_assert_num_queries):
+    client, lesson = setup
+    _src, token, _csrf = frame_of(client.get(lesson_url(lesson)).content.decode())
+    url = f"/h5p/c/{token}/libraries/H5P.Tiny-1.0/tiny.js"
+    H5PLibrary.objects.create(machine_name="H5P.Tiny", major_version=2, minor_version=0, status=LibraryStatus.BLOCKED)
+    anonymous = Client()
+    with django_assert_num_queries(2) as queries:  # the package (without its h5p.json), is the library blocked
+        assert anonymous.get(url, **CONTENT).status_code == 200
+    assert "h5p_json" not in queries.captured_queries[0]["sql"]
+    H5PLibrary.objects.filter(major_version=1).update(status=LibraryStatus.BLOCKED)
+    assert anonymous.get(url, **CONTENT).status_code == 404
+
+
 def test_player_files_come_from_node_modules():
     response = Client().get("/h5p/player/main.bundle.js", **CONTENT)
     if response.status_code == 404:
