@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.generic import FormView
 
 from courses.models import CoursePage
-from learning.scoping import course_statistics
+from learning.scoping import courses_statistics
 from learning.services import bulk_enrol
 
 
@@ -86,10 +86,11 @@ class EnrolLearnersView(FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        courses = CoursePage.objects.order_by("path")
+        courses = list(CoursePage.objects.order_by("path"))
+        figures = courses_statistics(course.pk for course in courses)
         context.update(
             page_title=_("Enrol learners"),
             header_icon="group",
-            statistics=[(course, course_statistics(course)) for course in courses],
+            statistics=[(course, figures[course.pk]) for course in courses],
         )
         return context

@@ -152,6 +152,21 @@ def test_admin_enrol_view_is_for_administrators_only(client, police_officer, tra
     assert client.post(url, {"course": police_course.pk, "emails": "not-an-address"}).status_code == 200
 
 
+def test_admin_enrol_view_figures_cost_one_query_for_all_courses(
+    client, admin_user, police_officer, police_course, django_assert_max_num_queries
+):
+    enrol(police_officer, police_course)
+    client.force_login(admin_user)
+    client.get(reverse("learning_enrol"))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("learning_enrol")).status_code == 200
+    for n in range(3):
+        enrol(police_officer, build_course(f"figures-{n}"), check_policy=False)
+    with django_assert_max_num_queries(len(few)):
+        html = client.get(reverse("learning_enrol")).content.decode()
+    assert "Course figures-2" in html
+
+
 def test_enrol_view_post_only_with_csrf(police_officer, police_course):
     from django.test import Client
 

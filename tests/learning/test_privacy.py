@@ -8,14 +8,15 @@ from django.urls import reverse
 from learning.models import Provenance
 from learning.scoping import (
     course_statistics,
+    courses_statistics,
     visible_completions,
     visible_enrolments,
     visible_progress,
     visible_results,
     visible_statements,
 )
-from learning.services import complete_lesson, enrol, record_activity_result
-from tests.learning.conftest import lessons_of
+from learning.services import complete_lesson, enrol, record_activity_result, withdraw
+from tests.learning.conftest import build_course, lessons_of
 
 SCOPES = (visible_enrolments, visible_progress, visible_results, visible_completions, visible_statements)
 
@@ -58,6 +59,20 @@ def test_course_statistics_are_aggregates(police_officer, judge, police_course):
     activity(police_officer, police_course)
     enrol(judge, police_course, check_policy=False)
     assert course_statistics(police_course) == {"enrolled": 2, "withdrawn": 0, "completed": 1}
+
+
+def test_courses_statistics_match_course_statistics(police_officer, judge, police_course):
+    other = build_course("stats-other")
+    empty = build_course("stats-empty")
+    activity(police_officer, police_course)
+    enrol(judge, police_course, check_policy=False)
+    enrol(judge, other, check_policy=False)
+    withdraw(judge, other)
+    enrol(police_officer, other, check_policy=False)
+    figures = courses_statistics([police_course.pk, other.pk, empty.pk])
+    for course in (police_course, other, empty):
+        assert figures[course.pk] == course_statistics(course)
+    assert figures[empty.pk] == {"enrolled": 0, "withdrawn": 0, "completed": 0}
 
 
 def test_export_contains_everything_of_mine_and_nothing_of_others(client, police_officer, judge, police_course):
