@@ -42,8 +42,7 @@ COLUMNS = [
 TEXT_COLUMNS = {"officer_email", "officer_name", "unit", "rank", "course_title", "certificate_code"}
 TEXT_INDEXES = tuple(i for i, column in enumerate(COLUMNS) if column in TEXT_COLUMNS)
 STATUSES = ("valid", "expired")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_CHARS = frozenset("=+-@\t\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
 
 
 class FilterError(ValueError):
@@ -54,15 +53,13 @@ def _safe(row):
     """The row with text cells neutralised (``TEXT_INDEXES`` only) and ``None`` as empty."""
     row = list(row)
     for i in TEXT_INDEXES:
-        value = row[i]
-        if value and value[0] in _FORMULA_CHARS:
-            row[i] = "'" + value
+        row[i] = neutralise(row[i])
     return row
 
 
 def neutralise(value):
     """A text cell that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 

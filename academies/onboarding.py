@@ -18,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from academies.exports import FORMULA_START
 from academies.models import ImportBatch, Membership, Role
 from courses.models import CoursePage
 from elearning.languages import LANGUAGE_CODES
@@ -28,7 +29,6 @@ MAX_UPLOAD_BYTES = getattr(settings, "ACADEMY_IMPORT_MAX_BYTES", 2 * 1024 * 1024
 MAX_ROWS = 5000
 REQUIRED = ("name", "email", "unit", "language", "courses")
 OPTIONAL = ("rank",)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class UploadError(ValueError):
@@ -115,7 +115,7 @@ def validate(table, academy):
         errors = []
         email = row.get("email", "").lower()
         for column in (*REQUIRED, *OPTIONAL):
-            if row.get(column, "").startswith(_FORMULA_START):
+            if row.get(column, "").startswith(FORMULA_START):
                 errors.append(_("%(column)s looks like a spreadsheet formula.") % {"column": column})
         if not row.get("name"):
             errors.append(_("The name is missing."))
