@@ -21,7 +21,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import LoginFailure
@@ -120,7 +119,3 @@ def clear_failures(username):
 def lockout_for_request(request):
     """The lockout the backend found during this request's authenticate() call, if any."""
     return getattr(request, LOCKOUT_ATTRIBUTE, None) if request is not None else None
-
-
-def generic_lockout_message():
-    return _("Too many failed sign-in attempts. Try again later, or reset your password.")
