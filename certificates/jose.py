@@ -8,15 +8,13 @@ RFC 7638 JWK thumbprint and is bound to the ciphertext as associated data.
 import base64
 import hashlib
 import json
-import os
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
+
+from core import sealing
 
 
 class JoseError(ValueError):
@@ -57,12 +55,7 @@ def public_key_from_jwk(jwk):
 
 
 def _wrapping_key():
-    secret = getattr(settings, "CUSTODIA_CERTIFICATE_KEY_SECRET", "") or settings.SECRET_KEY
-    if not secret:
-        raise RuntimeError("Set SECRET_KEY (or CUSTODIA_CERTIFICATE_KEY_SECRET) to store signing keys.")
-    return HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=b"custodia-certificates", info=b"signing-key-wrap v1"
-    ).derive(secret.encode("utf-8"))
+    return sealing.derive_key("CUSTODIA_CERTIFICATE_KEY_SECRET", b"custodia-certificates", b"signing-key-wrap v1")
 
 
 def generate_key():
@@ -73,14 +66,12 @@ def generate_key():
     der = private_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    nonce = os.urandom(12)
-    sealed = AESGCM(_wrapping_key()).encrypt(nonce, der, kid.encode("ascii"))
-    return kid, jwk, b64url(nonce + sealed)
+    return kid, jwk, b64url(sealing.seal_bytes(_wrapping_key(), der, kid.encode("ascii")))
 
 
 def load_private_key(kid, encrypted):
-    raw = b64url_decode(encrypted)
-    der = AESGCM(_wrapping_key()).decrypt(raw[:12], raw[12:], kid.encode("ascii"))
+    """The private key; ``core.sealing.UnsealError`` if it was sealed under another secret."""
+    der = sealing.open_bytes(_wrapping_key(), b64url_decode(encrypted), kid.encode("ascii"))
     return serialization.load_der_private_key(der, password=None)
 
 
