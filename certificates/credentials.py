@@ -8,7 +8,6 @@
   multibase base64url (``u`` prefix, no padding), signed by the same academy key.
 """
 
-import base64
 import gzip
 import hashlib
 import secrets
@@ -191,19 +190,24 @@ def build_credential(certificate, *, email):
     return credential
 
 
-def sign_credential(credential, academy, key=None):
-    """The compact VC-JWT of ``credential``, signed with the academy's key."""
+def _sign(credential, academy, key=None, **extra_claims):
+    """The compact VC-JWT of ``credential`` (plus its registered claims), signed with the academy's key."""
     key = key or signing_key_for(academy)
     claims = {
         **credential,
         "iss": credential["issuer"]["id"] if isinstance(credential["issuer"], dict) else credential["issuer"],
         "jti": credential["id"],
         "nbf": _epoch(credential["validFrom"]),
-        "iat": int(timezone.now().timestamp()),
+        **extra_claims,
     }
     if credential.get("validUntil"):
         claims["exp"] = _epoch(credential["validUntil"])
     return jose.sign(claims, private_key(key), {"typ": JWT_TYPE, "kid": public_kid(academy, key)})
+
+
+def sign_credential(credential, academy, key=None):
+    """The compact VC-JWT of ``credential``, signed with the academy's key."""
+    return _sign(credential, academy, key, iat=int(timezone.now().timestamp()))
 
 
 def _epoch(text):
@@ -221,12 +225,12 @@ def revocation_bitstring(academy):
 
 def encode_list(bitstring):
     compressed = gzip.compress(bitstring, mtime=0)
-    return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
+    return "u" + jose.b64url(compressed)
 
 
 def decode_list(encoded):
     text = encoded[1:] if encoded.startswith("u") else encoded
-    return gzip.decompress(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    return gzip.decompress(jose.b64url_decode(text))
 
 
 def is_revoked_at(academy, index):
@@ -259,7 +263,4 @@ def status_list_credential(academy):
             "encodedList": encode_list(revocation_bitstring(academy)),
         },
     }
-    key = signing_key_for(academy)
-    claims = {**credential, "iss": credential["issuer"], "jti": url, "nbf": int(now.timestamp())}
-    claims["exp"] = _epoch(credential["validUntil"])
-    return jose.sign(claims, private_key(key), {"typ": JWT_TYPE, "kid": public_kid(academy, key)})
+    return _sign(credential, academy)  # a credential's registered claims, less ``iat``
