@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from certificates import codes, pdf
 from certificates.models import Certificate
+from certificates.services import signatories_snapshot, translated_values
 from elearning.languages import LANGUAGE_CODES
 
 SAMPLE_TITLES = {
@@ -21,7 +22,8 @@ SAMPLE_TITLES = {
 def sample_certificate(academy, language="en"):
     language = language if language in LANGUAGE_CODES else "en"
     now = timezone.now()
-    names = {code: getattr(academy, f"name_{code.replace('-', '_')}", "") or academy.name for code in LANGUAGE_CODES}
+    translated = translated_values(academy, "name")
+    names = {code: translated.get(code) or academy.name for code in LANGUAGE_CODES}
     return Certificate(
         code=codes.generate(),
         academy=academy,
@@ -36,10 +38,7 @@ def sample_certificate(academy, language="en"):
         accreditation_number="SAMPLE-001",
         hours=Decimal("12.0"),
         score=Decimal("92.50"),
-        signatories=[
-            {"name": s.name, "title": s.title, "signature_image_id": s.signature_id}
-            for s in academy.signatories.all().order_by("sort_order", "pk")
-        ],
+        signatories=signatories_snapshot(academy),
         status_list_index=0,
     )
 

@@ -21,7 +21,7 @@ from django.utils.translation import override
 
 from certificates import jose
 from certificates.models import STATUS_LIST_SIZE, Certificate, SigningKey
-from elearning.languages import DEFAULT_LANGUAGE, LANGUAGE_CODES
+from elearning.languages import DEFAULT_LANGUAGE
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -104,8 +104,9 @@ def issuer_profile(academy):
         profile["url"] = academy.website
     if academy.country:
         profile["address"] = {"type": ["Address"], "addressCountryCode": str(academy.country)}
-    names = [getattr(academy, f"name_{code.replace('-', '_')}", "") for code in LANGUAGE_CODES]
-    profile["description"] = " · ".join(dict.fromkeys(name for name in names if name))
+    from certificates.services import translated_values  # services imports this module
+
+    profile["description"] = " · ".join(dict.fromkeys(translated_values(academy, "name").values()))
     # Where verifiers find the keys that sign this issuer's credentials (JWT header ``kid`` points here too).
     profile["publicKey"] = {"jwks_uri": jwks_url(academy)}
     return profile

@@ -38,14 +38,29 @@ class NotAllowed(Exception):
         self.message = message
 
 
-def _translations(instance, field):
+def translated_values(instance, field):
+    """``{language code: value}`` of a translated ``field`` (``name`` reads ``name_en``, ``name_zh_hans``…),
+    for the languages that have a value, in ``LANGUAGE_CODES`` order."""
     values = {}
     for code in LANGUAGE_CODES:
         value = getattr(instance, f"{field}_{code.replace('-', '_')}", None)
         if value:
             values[code] = value
+    return values
+
+
+def _translations(instance, field):
+    values = translated_values(instance, field)
     values.setdefault(DEFAULT_LANGUAGE, getattr(instance, field, "") or "")
     return values
+
+
+def signatories_snapshot(academy):
+    """The academy's signatories as a certificate freezes them, in their order."""
+    return [
+        {"name": s.name, "title": s.title, "signature_image_id": s.signature_id}
+        for s in academy.signatories.all().order_by("sort_order", "pk")
+    ]
 
 
 def _surname(user):
@@ -187,10 +202,7 @@ def build_certificate(completion, accreditation, *, user, language=None, replace
         accreditation_number=accreditation.number,
         hours=accreditation.contact_hours,
         score=completion.score,
-        signatories=[
-            {"name": s.name, "title": s.title, "signature_image_id": s.signature_id}
-            for s in academy.signatories.all().order_by("sort_order", "pk")
-        ],
+        signatories=signatories_snapshot(academy),
         status_list_index=_free_status_index(academy.pk),
     )
     certificate.credential_jwt = credentials.sign_credential(
