@@ -9,7 +9,6 @@ from wagtail.models import Page, Site
 
 from courses.demo.validate import CONTENT_DIR, check_course, course_files
 from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage, Topic
-from courses.signals import refresh_available_languages
 from elearning.languages import PLATFORM_LANGUAGES
 
 CATALOGUE_TITLE = {
@@ -152,7 +151,8 @@ def build_course(catalogue, data, topics):
                     setattr(page, f"body_{language.field_suffix}", _body_for(lesson_data["body"], language.code))
 
             _upsert_child(module, LessonPage, lesson_data["slug"], fill_lesson)
-    refresh_available_languages(course)
+    # The course's available languages were refreshed by courses.signals on each publish above, the last
+    # one with the whole course live.
     return course
 
 

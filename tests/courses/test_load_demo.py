@@ -86,3 +86,22 @@ def test_invalid_demo_content_is_rejected_whole(tmp_path, db):
 
 def test_shipped_demo_content_is_valid():
     assert len(load_course_documents()) >= 3
+
+
+def test_reloaded_demo_courses_have_their_complete_languages(courses):
+    from django.utils import translation
+
+    from courses.demo.loader import load_demo_courses
+    from courses.translation_status import complete_languages
+
+    police = CoursePage.objects.get(slug="police-basics")
+    module = ModulePage.objects.child_of(police).order_by("path").first()
+    with translation.override("en"):
+        extra = module.add_child(instance=LessonPage(title="English only", slug="english-only"))
+    extra.save_revision().publish()
+    assert "fr" not in CoursePage.objects.get(pk=police.pk).language_codes
+    with translation.override("en"):
+        load_demo_courses(FIXTURE_CONTENT)
+    for course in CoursePage.objects.all():
+        assert course.language_codes == complete_languages(course), course.slug
+    assert CoursePage.objects.get(pk=police.pk).language_codes == ["en"]
