@@ -9,11 +9,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from accounts.views import safe_next
 from courses.models import CoursePage, LessonPage
 from learning.dashboard import dashboard_context
 from learning.privacy import export_learner_data
@@ -62,10 +62,7 @@ def _course_or_refuse(course_id):
 
 
 def _back(request, fallback):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(fallback)
+    return redirect(safe_next(request, fallback, from_query=False))
 
 
 @learner_post

@@ -37,3 +37,14 @@ def test_display_name_prefers_the_full_name_in_the_officers_script():
     user = User.objects.create_user("a@example.test", "x", full_name="أحمد علي", first_name="Ahmed")
     assert str(user) == "أحمد علي"
     assert user.get_short_name() == "Ahmed"
+
+
+def test_safe_next_keeps_only_this_sites_urls(rf):
+    from accounts.views import safe_next
+
+    assert safe_next(rf.post("/x/", {"next": "/en/courses/"}), "/fallback/") == "/en/courses/"
+    assert safe_next(rf.post("/x/", {"next": "https://evil.example/"}), "/fallback/") == "/fallback/"
+    assert safe_next(rf.post("/x/", {"next": "//evil.example/"}), "/fallback/") == "/fallback/"
+    assert safe_next(rf.get("/x/", {"next": "/en/courses/"}), "/fallback/") == "/en/courses/"
+    assert safe_next(rf.post("/x/?next=/en/courses/"), "/fallback/", from_query=False) == "/fallback/"
+    assert safe_next(rf.post("/x/", {"next": ""}), "/fallback/") == "/fallback/"

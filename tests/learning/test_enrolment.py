@@ -185,6 +185,14 @@ def test_enrol_view_post_only_with_csrf(police_officer, police_course):
     assert Enrolment.objects.filter(user=police_officer, course=police_course).exists()
 
 
+def test_enrol_view_goes_back_only_to_this_site(client, police_officer, police_course):
+    client.force_login(police_officer)
+    url = reverse("learning:enrol", args=[police_course.pk])
+    assert client.post(url, {"next": "https://evil.example/"})["Location"] == police_course.url
+    assert client.post(f"{url}?next=/en/", {})["Location"] == police_course.url  # only the posted field counts
+    assert client.post(url, {"next": "/en/"})["Location"] == "/en/"
+
+
 def test_enrol_view_refuses_with_translated_reason(client, judge, police_course):
     police_course.enrolment_policy = EnrolmentPolicy.AUDIENCES
     police_course.save_revision().publish()
