@@ -6,4 +6,3 @@ def run_export(job_id):
     from academies.jobs import run
 
     run(job_id)
-

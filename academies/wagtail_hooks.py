@@ -12,6 +12,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.widgets.button import Button
+from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -61,45 +62,24 @@ class CertificateViewSet(SnippetViewSet):
 
         class ViewOnly(ModelPermissionPolicy):
             def user_has_permission(self, user, action):
-                return action == "view" and super().user_has_any_permission(user, {"view", "change"})
-
-            def user_has_any_permission(self, user, actions):
-                return any(self.user_has_permission(user, action) for action in actions)
+                model_permission = super().user_has_permission
+                return action == "view" and (model_permission(user, "view") or model_permission(user, "change"))
 
         return ViewOnly(self.model)
 
 
-class SuperuserReadOnly:
-    """Only site administrators, and only to read (the audit log is append-only)."""
-
-    def __init__(self, model):
-        self.model = model
+class SuperuserReadOnly(BasePermissionPolicy):
+    """Only site administrators, and only to read (the audit log is append-only); Wagtail's base
+    policy derives every other question from these two."""
 
     def user_has_permission(self, user, action):
         return user.is_active and user.is_superuser and action == "view"
 
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
     def users_with_any_permission(self, actions):
         from django.contrib.auth import get_user_model
 
-        return get_user_model().objects.filter(is_superuser=True, is_active=True) if "view" in actions else []
-
-    def users_with_permission(self, action):
-        return self.users_with_any_permission({action})
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        return self.model.objects.all() if self.user_has_any_permission(user, actions) else self.model.objects.none()
-
-    def instances_user_has_permission_for(self, user, action):
-        return self.instances_user_has_any_permission_for(user, {action})
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return self.user_has_any_permission(user, actions)
+        users = get_user_model().objects.filter(is_superuser=True, is_active=True)
+        return users if "view" in actions else users.none()
 
 
 class AuditViewSet(SnippetViewSet):
