@@ -20,12 +20,19 @@ class QuestionViewSet(SnippetViewSet):
     search_fields = ["name", "text"]
     ordering = ["category__slug", "name"]
 
+    def get_queryset(self, request):
+        # The category column shows the category's path: its parents come in the same query (usual depths).
+        return Question.objects.select_related("category__parent__parent")
+
 
 class QuestionCategoryViewSet(SnippetViewSet):
     model = QuestionCategory
     icon = "folder-open-inverse"
     menu_label = _("Categories")
     list_display = ["path_label", "slug"]
+
+    def get_queryset(self, request):
+        return QuestionCategory.objects.select_related("parent__parent")
 
 
 class CompetencyViewSet(SnippetViewSet):

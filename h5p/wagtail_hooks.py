@@ -145,6 +145,9 @@ class H5PResultViewSet(SnippetViewSet):
     inspect_view_enabled = True
     panels = []
 
+    def get_queryset(self, request):
+        return H5PResult.objects.select_related("user", "page", "package")
+
 
 class H5PViewSetGroup(SnippetViewSetGroup):
     items = (H5PPackageViewSet, H5PLibraryViewSet, H5PResultViewSet)

@@ -81,3 +81,35 @@ def test_admin_import_rejects_malformed_files_whole(client, trainer, django_user
         assert client.get(reverse(f"wagtailsnippets_assessments_{name}:list")).status_code == 200
     question = Question.objects.first()
     assert client.get(reverse("wagtailsnippets_assessments_question:edit", args=[question.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_question_bank_listings_do_not_query_per_row(client, django_user_model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessments.models import QuestionCategory
+
+    from .conftest import make_question
+
+    top = QuestionCategory.objects.create(name_en="Top", name="Top", slug="top")
+    sub = QuestionCategory.objects.create(name_en="Sub", name="Sub", slug="sub", parent=top)
+    admin = django_user_model.objects.create_superuser("admin@example.test", "a-strong-pass-phrase")
+    client.force_login(admin)
+    questions = reverse("wagtailsnippets_assessments_question:list")
+    categories = reverse("wagtailsnippets_assessments_questioncategory:list")
+
+    def queries_for(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    make_question(sub, "Question 0")
+    client.get(questions)  # warm per-process caches
+    before = queries_for(questions), queries_for(categories)
+    for n in range(1, 4):  # more questions in the same category (the category filter's choices stay the same)
+        make_question(sub, f"Question {n}")
+    assert queries_for(questions) == before[0]
+    for n in range(1, 4):
+        QuestionCategory.objects.create(name_en=f"Sub {n}", name=f"Sub {n}", slug=f"sub-{n}", parent=sub)
+    assert queries_for(categories) == before[1]

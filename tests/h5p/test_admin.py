@@ -68,3 +68,45 @@ def test_superuser_can_block_a_library(client, publisher):
     library.refresh_from_db()
     assert library.is_blocked
     assert client.get(reverse("wagtailsnippets_h5p_h5plibrary:add")).status_code in (302, 403)
+
+
+def test_results_listing_does_not_query_per_row(client, officer, first_lesson):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from h5p.models import H5PResult
+    from h5p.services import import_package
+
+    package, _created = import_package(build_zip(tiny_entries()), name="tiny.h5p")
+    admin = User.objects.create_superuser("admin@example.test", "a-strong-pass-phrase")
+    client.force_login(admin)
+    url = reverse("wagtailsnippets_h5p_h5presult:list")
+
+    def add_result():
+        H5PResult.objects.create(
+            user=officer,
+            package=package,
+            package_sha256=package.sha256,
+            page=first_lesson,
+            block_id="block-1",
+            verb="completed",
+            raw_score=1,
+            max_score=2,
+            percent=50,
+            passed=False,
+            counts=True,
+            minimum_score=60,
+            statement={},
+        )
+
+    def queries_for_listing():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    add_result()
+    client.get(url)  # warm per-process caches
+    one = queries_for_listing()
+    for _ in range(3):
+        add_result()
+    assert queries_for_listing() == one
