@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import partial
 
 ZERO, ONE = Decimal(0), Decimal(1)
 FRACTION_PLACES = Decimal("0.0000001")
@@ -370,11 +371,14 @@ def clean_response(data, raw):
 
 
 # Correct answers (for the review and for exports) -----------------------------------------------
+def in_language(translations, language):
+    """A snapshot's ``{language code: text}`` in ``language``, else in English, else empty."""
+    return (translations or {}).get(language) or (translations or {}).get("en") or ""
+
+
 def correct_response_text(data, language="en"):
     """A human-readable correct answer, in ``language`` where the snapshot has it."""
-
-    def pick(translations):
-        return (translations or {}).get(language) or (translations or {}).get("en") or ""
+    pick = partial(in_language, language=language)
 
     qtype = data["type"]
     if qtype in ("single", "truefalse", "short"):

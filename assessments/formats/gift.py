@@ -11,6 +11,7 @@ Essays and descriptions are refused (Custodia grades on the server).
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from assessments.formats.common import (
     ImportFailed,
@@ -20,6 +21,7 @@ from assessments.formats.common import (
     clean_category_path,
     html_to_text,
 )
+from assessments.grading import in_language
 
 SPECIAL = "~=#{}:"
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
@@ -334,8 +336,7 @@ def _feedback(choice):
 def write(versions, language="en"):
     """GIFT text for question snapshots (``QuestionVersion.data``, with ``category`` added)."""
 
-    def pick(values):
-        return (values or {}).get(language) or (values or {}).get("en", "")
+    pick = partial(in_language, language=language)
 
     out, category = [], None
     for data in versions:

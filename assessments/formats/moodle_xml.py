@@ -9,6 +9,7 @@ HTML in CDATA. Other types (essay, description, calculated…) are refused with 
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from xml.etree.ElementTree import Element, SubElement, TreeBuilder, indent, tostring  # noqa: S405 - writing only
 
 from defusedxml import DefusedXmlException
@@ -22,6 +23,7 @@ from assessments.formats.common import (
     clean_category_path,
     html_to_text,
 )
+from assessments.grading import in_language
 
 SUPPORTED = ("category", "multichoice", "truefalse", "shortanswer", "numerical", "matching", "ordering", "multianswer")
 
@@ -280,8 +282,7 @@ def _text_element(parent, tag, value, fmt="plain_text"):
 def write(versions, language="en"):
     """Moodle XML for question snapshots (``QuestionVersion.data``, with ``category`` added)."""
 
-    def pick(values):
-        return (values or {}).get(language) or (values or {}).get("en", "")
+    pick = partial(in_language, language=language)
 
     quiz, category = Element("quiz"), None
     for data in versions:
