@@ -56,8 +56,8 @@ def visible_statements(viewer, *, learner=None):
 
 def _figures():
     return {
-        "enrolled": Count("pk", filter=Q(status="active")),
-        "withdrawn": Count("pk", filter=Q(status="withdrawn")),
+        "enrolled": Count("pk", filter=Q(status="active"), distinct=True),  # joined: one row per completion
+        "withdrawn": Count("pk", filter=Q(status="withdrawn"), distinct=True),
         "completed": Count("completions__enrolment", distinct=True),
     }
 

@@ -208,3 +208,27 @@ def test_anonymous_enrol_post_goes_to_login(client, police_course):
     response = client.post(reverse("learning:enrol", args=[police_course.pk]))
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert not Enrolment.objects.exists()
+
+
+def test_course_figures_count_an_enrolment_once_whatever_its_completions(police_course, police_officer):
+    from django.utils import timezone
+
+    from learning.models import CourseCompletion
+    from learning.scoping import course_statistics, courses_statistics
+    from learning.services import enrol
+
+    enrolment, _created = enrol(police_officer, police_course, check_policy=False)
+    for cycle in (1, 2):
+        CourseCompletion.objects.create(
+            enrolment=enrolment,
+            user=police_officer,
+            course=police_course,
+            cycle=cycle,
+            course_title="x",
+            language="en",
+            completed_at=timezone.now(),
+            hours=1,
+        )
+    figures = course_statistics(police_course)
+    assert (figures["enrolled"], figures["completed"]) == (1, 1)
+    assert courses_statistics([police_course.pk])[police_course.pk] == figures
