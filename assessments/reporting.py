@@ -50,10 +50,10 @@ def is_enrolled(user, quiz):
     return _enrolment(user, quiz) is not None
 
 
-def _quiz_activity(quiz):
+def _quiz_activity(quiz, sub_activity=""):
     from learning.statements import ActivityType, activity_for
 
-    return activity_for(quiz, ActivityType.ASSESSMENT)
+    return activity_for(quiz, ActivityType.ASSESSMENT, sub_activity)
 
 
 def attempt_started(attempt):
@@ -74,8 +74,7 @@ def attempt_started(attempt):
 
 
 def _question_activity(quiz, item):
-    activity = _quiz_activity(quiz)
-    activity["id"] += f"/question/{item.question_id}"
+    activity = _quiz_activity(quiz, f"question/{item.question_id}")
     activity["definition"] = {
         "type": INTERACTION,
         "name": {"en": item.version.data.get("name") or str(item.question_id)},

@@ -153,6 +153,17 @@ def test_partial_credit_and_results_reach_learning(quiz, enrolled_officer):
     assert answered["context"]["contextActivities"]["parent"][0]["id"].endswith(f"/assessment/{quiz.pk}")
 
 
+def test_each_answer_names_its_question_below_the_quiz_activity(quiz, enrolled_officer):
+    attempt, _ = engine.start_attempt(enrolled_officer, quiz, now=T0)
+    engine.submit_attempt(attempt.pk, enrolled_officer, sequence=1, answers=right_answers(attempt), now=T0)
+    item = attempt.items.get(position=2)
+    answered = StatementOutbox.objects.get(event_key=f"quiz-answered:{attempt.uuid}:2").statement
+    quiz_id = answered["context"]["contextActivities"]["parent"][0]["id"]
+    assert answered["object"]["id"] == f"{quiz_id}/question/{item.question_id}"
+    assert answered["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/cmi.interaction"
+    assert answered["object"]["definition"]["interactionType"] == "choice"
+
+
 # Time limits on a frozen clock -----------------------------------------------------------------------
 @pytest.fixture
 def timed_quiz(module, fixed_questions):
