@@ -44,10 +44,6 @@ def can_preview(user, page):
     return user.is_superuser or page.permissions_for_user(user).can_edit()
 
 
-def may_open(user, page):
-    return is_enrolled(user, page) or can_preview(user, page)
-
-
 @dataclass(frozen=True)
 class Grant:
     user_id: int
