@@ -21,7 +21,7 @@ format:
 	.venv/bin/ruff format .
 
 messages:
-	.venv/bin/python manage.py makemessages --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests $(foreach l,fr es ru ar zh_Hans,-l $(l))
+	.venv/bin/python manage.py makemessages --no-obsolete --no-location --ignore=.venv --ignore=node_modules --ignore=tests $(foreach l,fr es ru ar zh_Hans,-l $(l))
 	.venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 bench:

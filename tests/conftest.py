@@ -1,5 +1,6 @@
 """Shared fixtures: the small six-language course set from tests/fixtures/demo_content."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,20 @@ from courses.demo.loader import load_demo_courses
 from courses.models import CourseIndexPage, CoursePage, LessonPage
 
 FIXTURE_CONTENT = Path(__file__).resolve().parent / "fixtures" / "demo_content"
-SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
+# Third-party test data (H5P, SCORM, GIFT) lives beside the project in ../shared, never in the repository
+# (its READMEs forbid copying it in). CUSTODIA_SHARED_DIR points elsewhere, e.g. from a git worktree.
+SHARED_DIR = Path(os.environ.get("CUSTODIA_SHARED_DIR") or Path(__file__).resolve().parent.parent.parent / "shared")
+
+
+def shared_fixture(relative):
+    """The path of a file under ../shared/fixtures; a test that needs a missing one fails under CI, else skips."""
+    path = SHARED_DIR / "fixtures" / relative
+    if not path.exists():
+        message = f"the shared test data {path} is missing (see ../shared/fixtures/*/README.md)"
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return path
 
 
 @pytest.fixture(autouse=True)

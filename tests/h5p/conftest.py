@@ -1,4 +1,4 @@
-"""H5P fixtures: the shared sample packages (skipped when absent), a private MEDIA_ROOT, hostile archives."""
+"""H5P fixtures: the shared sample packages (required under CI), a private MEDIA_ROOT, hostile archives."""
 
 import io
 import json
@@ -7,17 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED_DIR
+from tests.conftest import SHARED_DIR, shared_fixture
 
 H5P_FIXTURES = SHARED_DIR / "fixtures" / "h5p"
-SKIP_REASON = f"the shared H5P sample packages are not here ({H5P_FIXTURES}); the generated-archive tests still run"
 
 
 def fixture_package(relative):
-    path = H5P_FIXTURES / relative
-    if not path.exists():
-        pytest.skip(SKIP_REASON)
-    return path
+    """A shared sample package (fails under CI when missing; the generated-archive tests run everywhere)."""
+    return shared_fixture(f"h5p/{relative}")
 
 
 def complete_packages():
