@@ -6,17 +6,32 @@ rendered, after Wagtail has expanded its internal links.
 
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from wagtail import blocks
+from wagtail import blocks, hooks
 from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.rich_text import expand_db_html
-from wagtail.snippets.blocks import SnippetChooserBlock
 
 from core.html import sanitize_html
 from elearning.languages import django_languages
 
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link", "h3", "code"]
 SHORT_RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+
+
+LESSON_BLOCKS_HOOK = "register_lesson_body_blocks"
+
+
+def registered_lesson_blocks():
+    """``(name, block)`` pairs that higher apps add to lesson bodies (H5P, SCORM...).
+
+    An app contributes with a Wagtail hook in its ``wagtail_hooks.py``::
+
+        @hooks.register("register_lesson_body_blocks")
+        def lesson_blocks():
+            return [("h5p", H5PBlock())]
+    """
+    return [pair for fn in hooks.get_hooks(LESSON_BLOCKS_HOOK) for pair in fn()]
 
 
 def render_rich_text(source):
@@ -150,38 +165,6 @@ class ReflectionBlock(blocks.StructBlock):
         label = _("Check your understanding")
 
 
-class H5PTranslationBlock(blocks.StructBlock):
-    """The same H5P activity in another language."""
-
-    language = blocks.ChoiceBlock(choices=django_languages, label=_("Language"))
-    package = SnippetChooserBlock("h5p.H5PPackage", label=_("H5P package"))
-
-    class Meta:
-        icon = "site"
-        label = _("Translation")
-
-
-class H5PBlock(blocks.StructBlock):
-    """An interactive H5P activity (the h5p app stores, serves and scores it; referenced by name only)."""
-
-    title = blocks.CharBlock(required=False, max_length=200, label=_("Title"), help_text=_("Default: the package's."))
-    package = SnippetChooserBlock("h5p.H5PPackage", label=_("H5P package (default language)"))
-    translations = blocks.ListBlock(
-        H5PTranslationBlock(), required=False, default=[], label=_("Packages in other languages")
-    )
-    counts = blocks.ChoiceBlock(
-        choices=[("practice", _("Practice only")), ("counts", _("Counts towards completion"))],
-        default="practice",
-        label=_("Result"),
-    )
-    minimum_score = blocks.IntegerBlock(min_value=0, max_value=100, default=50, label=_("Minimum score (%)"))
-
-    class Meta:
-        icon = "code"
-        template = "blocks/h5p_block.html"
-        label = _("Interactive activity (H5P)")
-
-
 class LessonBodyBlock(blocks.StreamBlock):
     """Everything a lesson body may contain."""
 
@@ -196,8 +179,28 @@ class LessonBodyBlock(blocks.StreamBlock):
     glossary_term = GlossaryTermBlock()
     case_study = CaseStudyBlock()
     reflection = ReflectionBlock()
-    h5p = H5PBlock()
 
     class Meta:
         icon = "doc-full"
         template = "blocks/lesson_body.html"
+
+    def __init__(self, local_blocks=None, **kwargs):
+        super().__init__(local_blocks=[*(local_blocks or []), *registered_lesson_blocks()], **kwargs)
+
+
+class LessonBodyField(StreamField):
+    """A lesson body: the blocks above plus those other apps register (see ``registered_lesson_blocks``).
+
+    Migrations record the field, not its blocks: which activity blocks exist depends on the apps
+    installed, and ``courses`` must not name them (they sit above it). The JSON column is the same
+    whatever the blocks, so no schema change is ever lost by this.
+    """
+
+    def __init__(self, block_types=None, **kwargs):
+        kwargs.pop("block_lookup", None)
+        super().__init__(LessonBodyBlock, **kwargs)
+
+    def deconstruct(self):
+        name, _path, _args, kwargs = super().deconstruct()
+        kwargs.pop("block_lookup", None)
+        return name, "courses.blocks.LessonBodyField", [], kwargs

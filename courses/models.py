@@ -9,12 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from courses.blocks import SHORT_RICH_TEXT_FEATURES, LessonBodyBlock
+from courses.blocks import SHORT_RICH_TEXT_FEATURES, LessonBodyField
 from courses.page_cache import course_outline
 from courses.routing import RoutedAncestorsMixin, route_below
 from courses.translation_status import missing_fields
@@ -270,7 +270,7 @@ class ModulePage(TranslatedPageMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("estimated_minutes")]
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = ["courses.LessonPage", "assessments.QuizPage"]
+    # No subpage_types: lessons and activity pages of higher apps (quizzes) name ModulePage as their parent.
 
     class Meta:
         verbose_name = _("module")
@@ -292,7 +292,7 @@ class LessonPage(TranslatedPageMixin, Page):
 
     summary = models.TextField(_("summary"), blank=True)
     estimated_minutes = models.PositiveIntegerField(_("estimated time (minutes)"), default=15)
-    body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
+    body = LessonBodyField(verbose_name=_("body"), blank=True)
     optional = models.BooleanField(
         _("optional lesson"), default=False, help_text=_("Optional lessons do not count towards completion.")
     )

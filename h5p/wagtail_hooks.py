@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views.generic import InspectView
@@ -11,6 +12,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from h5p.blocks import H5PBlock
 from h5p.models import H5PLibrary, H5PPackage, H5PResult
 from h5p.services import import_package
 from h5p.validation import PackageError, setting
@@ -160,3 +162,8 @@ register_permission_policy(H5PPackage, PackagePermissionPolicy(H5PPackage))
 register_permission_policy(H5PLibrary, NoAddPermissionPolicy(H5PLibrary))
 register_permission_policy(H5PResult, NoAddPermissionPolicy(H5PResult))
 register_snippet(H5PViewSetGroup)
+
+
+@hooks.register("register_lesson_body_blocks")
+def lesson_body_blocks():
+    return [("h5p", H5PBlock())]

@@ -11,7 +11,8 @@ def test_page_tree_rules():
     assert CoursePage.allowed_subpage_models() == [ModulePage]
     from assessments.models import QuizPage
 
-    assert ModulePage.allowed_subpage_models() == [LessonPage, QuizPage]
+    # ModulePage names no child type: lessons and quizzes declare it as their parent.
+    assert ModulePage.creatable_subpage_models() == [LessonPage, QuizPage]
     assert LessonPage.allowed_subpage_models() == []
     assert CoursePage.allowed_parent_page_models() == [CourseIndexPage]
     assert LessonPage.allowed_parent_page_models() == [ModulePage]
