@@ -16,9 +16,9 @@ from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from academies.models import Membership, Role
 from certificates.models import Certificate
 from learning.models import CourseCompletion
+from organisations.models import Membership, Role
 
 CHUNK_SIZE = 5000
 COLUMNS = [

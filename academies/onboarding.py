@@ -19,11 +19,12 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from academies.exports import FORMULA_START
-from academies.models import ImportBatch, Membership, Role
+from academies.models import ImportBatch
 from courses.models import CoursePage
 from elearning.languages import LANGUAGE_CODES
 from learning.models import EnrolmentSource
 from learning.services import enrol
+from organisations.models import Membership, Role
 
 MAX_UPLOAD_BYTES = getattr(settings, "ACADEMY_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 MAX_ROWS = 5000

@@ -15,9 +15,9 @@ Every academy view, export, report, transcript and API call gets its querysets f
 
 from django.contrib.auth import get_user_model
 
-from academies.models import Academy, Membership, Role
 from certificates.models import Certificate
 from learning.models import ActivityResult, CourseCompletion, Enrolment, LessonProgress, StatementOutbox
+from organisations.models import Academy, Membership, Role
 
 REPORT = "report"  # see reports and officer records
 MANAGE = "manage"  # import officers, export records

@@ -17,8 +17,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from academies import scoping
-from academies.models import Academy, AuditEntry, LrsEndpoint, Membership
+from academies.models import AuditEntry, LrsEndpoint
 from certificates.models import Accreditation, Certificate
+from organisations.models import Academy, Membership
 
 
 class AcademyViewSet(SnippetViewSet):

@@ -26,9 +26,9 @@ def rate(count, seconds):
 
 
 def bench_pdfs(count):
-    from academies.models import Academy
     from academies.preview import sample_certificate
     from certificates import pdf
+    from organisations.models import Academy
 
     academy = Academy(
         slug="bench", name="Bench Academy", name_en="Bench Academy", name_ar="أكاديمية", name_zh_hans="学院"

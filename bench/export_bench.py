@@ -51,11 +51,11 @@ def build(rows):
     from django.core.management import call_command
     from django.utils import timezone
 
-    from academies.models import Academy, Membership, Role
     from accounts.models import User
     from courses.demo.loader import load_demo_courses
     from courses.models import CoursePage
     from learning.models import CourseCompletion, Enrolment
+    from organisations.models import Academy, Membership, Role
 
     call_command("migrate", verbosity=0, interactive=False)
     academy, _created = Academy.objects.get_or_create(slug="bench-academy", defaults={"name": "Bench Academy"})
@@ -118,8 +118,8 @@ def export_in_child(fmt, output):
 
     django.setup()
     from academies import exports
-    from academies.models import Academy
     from academies.scoping import academy_records
+    from organisations.models import Academy
 
     academy = Academy.objects.get(slug="bench-academy")
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -162,9 +162,9 @@ def page_weight(html):
 def certificate_rates(pdfs, signatures):
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    from academies.models import Academy
     from academies.preview import sample_certificate
     from certificates import jose, pdf
+    from organisations.models import Academy
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # CSS it ignores, once per PDF: not news
     academy = Academy(slug="bench", name="Bench Academy", name_en="Bench Academy")

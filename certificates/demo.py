@@ -10,6 +10,8 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
+from organisations.models import Academy, Membership, Signatory
+
 DEMO_ACADEMY_SLUG = "demo-police-academy"
 DEMO_COURSE_SLUG = "electronic-evidence-chain-of-custody"
 DEMO_OFFICER_EMAIL = "officer@example.org"
@@ -26,10 +28,6 @@ ACADEMY_NAMES = {
 
 
 def ensure_demo_academy():
-    # academies sits above certificates: reach its models through the app registry, not an import.
-    Academy = apps.get_model("academies", "Academy")
-    Signatory = apps.get_model("academies", "Signatory")
-    Membership = apps.get_model("academies", "Membership")
     User = apps.get_model("accounts", "User")
     names = {f"name_{code}": name for code, name in ACADEMY_NAMES.items()}
     academy, _created = Academy.objects.update_or_create(

@@ -1,8 +1,7 @@
 """Accreditations, signing keys, certificates (frozen at issue), their audit trail and verification throttle.
 
-``certificates`` sits below ``academies`` in the import order (``academies → certificates``): it
-refers to academy rows only through lazy model references (``"academies.Academy"``) and related
-managers, never by importing the ``academies`` package.
+Academies, their signatories and memberships come from ``organisations`` (below this app); academy
+records (reports, exports, the API) sit above it in ``academies``, which this app never refers to.
 """
 
 import uuid
@@ -19,6 +18,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, PageChooserPanel
 
 from certificates import codes
 from elearning.languages import DEFAULT_LANGUAGE
+from organisations.models import Academy
 
 # Credit conversions. The contact hour is the unit; 1 CEU = 10 contact hours (IACET);
 # 1 ECTS credit = 25–30 hours of learner workload: Custodia uses 25 (documented in docs/certificates.md).
@@ -43,7 +43,7 @@ class Accreditation(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     academy = models.ForeignKey(
-        "academies.Academy", verbose_name=_("academy"), on_delete=models.PROTECT, related_name="accreditations"
+        Academy, verbose_name=_("academy"), on_delete=models.PROTECT, related_name="accreditations"
     )
     course = models.ForeignKey(
         "courses.CoursePage", verbose_name=_("course"), on_delete=models.PROTECT, related_name="accreditations"
@@ -114,7 +114,7 @@ class SigningKey(models.Model):
     """An academy's P-256 key. The private half is encrypted at rest (``certificates.jose``)."""
 
     academy = models.ForeignKey(
-        "academies.Academy", verbose_name=_("academy"), on_delete=models.PROTECT, related_name="signing_keys"
+        Academy, verbose_name=_("academy"), on_delete=models.PROTECT, related_name="signing_keys"
     )
     kid = models.CharField(_("key id (JWK thumbprint)"), max_length=64, unique=True)
     public_jwk = models.JSONField(_("public key (JWK)"))
@@ -166,7 +166,7 @@ class Certificate(models.Model):
         Accreditation, verbose_name=_("accreditation"), on_delete=models.PROTECT, related_name="certificates"
     )
     academy = models.ForeignKey(
-        "academies.Academy", verbose_name=_("academy"), on_delete=models.PROTECT, related_name="certificates"
+        Academy, verbose_name=_("academy"), on_delete=models.PROTECT, related_name="certificates"
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("officer"), on_delete=models.PROTECT, related_name="certificates"

@@ -8,7 +8,6 @@ locked (``select_for_update``) while the certificate is built, and a partial uni
 import logging
 import secrets
 
-from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,6 +24,7 @@ from certificates.models import (
 )
 from elearning.languages import DEFAULT_LANGUAGE, LANGUAGE_CODES
 from learning.models import CourseCompletion
+from organisations.models import Membership
 
 logger = logging.getLogger(__name__)
 ATTEMPTS = 8
@@ -82,9 +82,7 @@ def accreditations_in_force(course_id, on_date):
 
 def _member_academy_ids(user_id):
     """The ids of the academies ``user_id`` is a member of (any role), in one query."""
-    # academies sits above certificates: reach its models through the app registry, not an import.
-    membership = apps.get_model("academies", "Membership")
-    return set(membership.objects.filter(user_id=user_id).values_list("academy_id", flat=True))
+    return set(Membership.objects.filter(user_id=user_id).values_list("academy_id", flat=True))
 
 
 def automatic_accreditations(completion):

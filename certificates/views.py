@@ -15,6 +15,7 @@ from certificates import credentials, throttle, verification
 from certificates.forms import CodeForm, CredentialForm, SurnameForm
 from certificates.models import Accreditation, Certificate
 from learning.models import CourseCompletion
+from organisations.models import Academy
 
 _CODE_CHARS = re.compile(r"[^A-Za-z0-9\-]")
 
@@ -78,9 +79,7 @@ def verify_code(request, code):
 
 # Machine-readable issuer documents (not language-prefixed) ------------------------------------
 def _academy(slug):
-    from django.apps import apps
-
-    return get_object_or_404(apps.get_model("academies", "Academy"), slug=slug)
+    return get_object_or_404(Academy, slug=slug)
 
 
 @require_GET

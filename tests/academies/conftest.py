@@ -1,7 +1,7 @@
 import pytest
 
-from academies.models import Membership, Role
 from accounts.models import User
+from organisations.models import Membership, Role
 from tests.certificates.conftest import (  # noqa: F401 - shared fixtures
     _media,
     _stub_pdf,

@@ -5,11 +5,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from academies.models import Academy, Membership, Role
 from academies.scoping import administered_academies
 from accounts.models import User
 from certificates.models import Certificate, CertificateEvent, EventAction, SigningKey
 from certificates.verification import verify_credential
+from organisations.models import Academy, Membership, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,7 @@ def test_the_admin_previews_a_certificate_without_saving(client, academy, real_p
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert (Certificate.objects.count(), SigningKey.objects.count(), CertificateEvent.objects.count()) == counts
-    listing = client.get("/admin/snippets/academies/academy/").content.decode()
+    listing = client.get("/admin/snippets/organisations/academy/").content.decode()
     assert f"/admin/academies/{academy.pk}/certificate-preview/" in listing
     officer = User.objects.create_user("o@example.test", "a-strong-pass-phrase")
     client.force_login(officer)
@@ -134,7 +134,7 @@ def test_the_demo_certificate_is_idempotent(db):
 
 
 def test_the_header_links_academy_staff_to_their_records(client, academy, trainer_a, officer_b):
-    from academies.models import Role
+    from organisations.models import Role
     from tests.academies.conftest import make_user
 
     link = 'href="/en/academies/"'

@@ -13,7 +13,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from academies import exports, scoping
-from academies.models import AuditEntry, ExportJob, Membership
+from academies.models import AuditEntry, ExportJob
+from organisations.models import Membership
 from tests.academies.conftest import make_user, record_completion
 
 pytestmark = pytest.mark.django_db

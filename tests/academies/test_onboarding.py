@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from academies import onboarding
-from academies.models import ImportBatch, Membership
+from academies.models import ImportBatch
 from accounts.models import User
 from learning.models import Enrolment
+from organisations.models import Membership
 
 pytestmark = pytest.mark.django_db
 

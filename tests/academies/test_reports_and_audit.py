@@ -5,7 +5,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone, translation
 
-from academies.models import ApiToken, AuditEntry, Membership
+from academies.models import ApiToken, AuditEntry
+from organisations.models import Membership
 from tests.academies.conftest import make_user, record_completion
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from academies import exports, scoping
-from academies.models import Membership, Role
 from academies.tokens import create_token
 from learning.models import ActivityResult, LessonProgress, Provenance
+from organisations.models import Membership, Role
 from tests.academies.conftest import make_user, record_completion
 
 pytestmark = pytest.mark.django_db

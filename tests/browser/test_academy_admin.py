@@ -17,8 +17,8 @@ CSV = (
 
 @pytest.fixture
 def academy_admin(courses, settings, tmp_path):
-    from academies.models import Academy, Membership, Role
     from accounts.models import User
+    from organisations.models import Academy, Membership, Role
 
     settings.MEDIA_ROOT = tmp_path / "media"
     academy = Academy.objects.create(slug="lagos", name="Lagos Police Academy", name_en="Lagos Police Academy")
@@ -39,9 +39,9 @@ def _log_in(page, live_server, user):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_import_officers_then_export_completions(live_server, academy_admin, page, screenshot, tmp_path):
-    from academies.models import Membership
     from accounts.models import User
     from courses.models import CoursePage
+    from organisations.models import Membership
     from tests.certificates.conftest import record_completion
 
     _log_in(page, live_server, academy_admin)

@@ -10,13 +10,13 @@ from tests.browser.conftest import run_axe, save_axe_report, serious_violations
 def certificate(courses, settings, tmp_path, monkeypatch):
     from decimal import Decimal
 
-    from academies.models import Academy, Membership, Role
     from accounts.models import User
     from certificates.models import Accreditation
     from certificates.services import issue_certificate
     from courses.models import CoursePage
     from learning.models import CourseCompletion
     from learning.services import enrol
+    from organisations.models import Academy, Membership, Role
 
     settings.MEDIA_ROOT = tmp_path
     monkeypatch.setattr("certificates.pdf.render_pdf", lambda certificate, **kwargs: b"%PDF-1.7\n%%EOF\n")

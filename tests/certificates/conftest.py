@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from academies.models import Academy, Membership, Role, Signatory
 from accounts.models import User
 from certificates.models import Accreditation
 from learning.models import CourseCompletion
 from learning.services import enrol
+from organisations.models import Academy, Membership, Role, Signatory
 
 ACADEMY_NAMES = {
     "name_en": "Lagos Police Academy",

@@ -7,11 +7,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from academies.models import Membership, Role
 from accounts.models import User
 from certificates.models import Accreditation, AccreditationStatus, Certificate, CertificateEvent, EventAction
 from certificates.services import issue_certificate, issue_for_completion
 from learning.models import CourseCompletion
+from organisations.models import Membership, Role
 from tests.certificates.conftest import STUB_PDF, record_completion
 
 pytestmark = pytest.mark.django_db

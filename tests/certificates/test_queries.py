@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from academies.models import Membership, Role
 from certificates.models import Accreditation
 from certificates.services import (
     automatic_accreditations,
@@ -14,6 +13,7 @@ from certificates.services import (
     issue_certificate,
 )
 from learning.models import CourseCompletion
+from organisations.models import Membership, Role
 from tests.certificates.conftest import record_completion
 
 pytestmark = pytest.mark.django_db

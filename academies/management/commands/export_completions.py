@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from academies import exports
-from academies.models import Academy
 from academies.scoping import academy_records
+from organisations.models import Academy
 
 
 class Command(BaseCommand):

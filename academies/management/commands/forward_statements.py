@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from academies.lrs import forward_all
-from academies.models import Academy
+from organisations.models import Academy
 
 
 class Command(BaseCommand):

@@ -334,11 +334,11 @@ class Command(BaseCommand):
     def issue_certificates(self, course, count):
         """An academy accrediting the exam course (every officer a member, so completions issue certificates by
         themselves), and ``count`` certificates issued now for its completions."""
-        from academies.models import Academy, Membership, Signatory
         from accounts.models import User
         from certificates.models import Accreditation
         from certificates.services import issue_certificate
         from learning.models import CourseCompletion
+        from organisations.models import Academy, Membership, Signatory
 
         academy = Academy(slug="bench-academy", country="NG")
         _set(academy, "name", _six(lambda code: f"{_word(code, 0)} Academy"))

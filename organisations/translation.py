@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from academies.models import Academy
+from organisations.models import Academy
 
 
 @register(Academy)
