@@ -7,22 +7,18 @@ Layout under ``MEDIA_ROOT/h5p/``::
     tmp/<random>/                              work folders, removed on success and on error
 """
 
-import hashlib
 import os
 import shutil
-import uuid
 import zipfile
-import zlib
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.archives import extract, move_into_place, open_source, sha256_of, undo_moves, work_folder
 from h5p.models import H5PLibrary, H5PPackage
 from h5p.validation import PackageError, dependency_folder, setting, validate_package
-
-CHUNK = 64 * 1024
 
 
 def storage_root():
@@ -35,27 +31,6 @@ def content_dir(sha256):
 
 def libraries_dir():
     return storage_root() / "libraries"
-
-
-def _open_source(source):
-    """A path or a binary file object (Django's UploadedFile included), as something zipfile can read."""
-    if isinstance(source, str | os.PathLike):
-        return open(source, "rb")  # noqa: SIM115 - closed by the caller
-    if hasattr(source, "temporary_file_path"):
-        return open(source.temporary_file_path(), "rb")  # noqa: SIM115
-    source.seek(0)
-    return source
-
-
-def sha256_of(handle):
-    digest = hashlib.sha256()
-    handle.seek(0)
-    size = 0
-    while chunk := handle.read(CHUNK):
-        size += len(chunk)
-        digest.update(chunk)
-    handle.seek(0)
-    return digest.hexdigest(), size
 
 
 def runtime_closure(folders, metadata):
@@ -86,23 +61,9 @@ def _player_needs(name):
     return rest == "library.json" or not (folder.startswith("H5PEditor.") or rest.startswith("language/"))
 
 
-def _extract(archive, info, destination):
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    written = 0
-    try:
-        with archive.open(info) as source, open(destination, "wb") as target:
-            while chunk := source.read(CHUNK):
-                written += len(chunk)
-                if written > info.file_size:
-                    raise PackageError([(info.filename, _("The file is larger than its archive entry says."))])
-                target.write(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
-        raise PackageError([(info.filename, _("The file is damaged in the archive (unable to unzip it)."))]) from None
-
-
 def import_package(source, *, name="", user=None):
     """Validate and store a package. Returns ``(package, created)``; raises ``PackageError`` (nothing kept)."""
-    handle = _open_source(source)
+    handle = open_source(source)
     try:
         sha256, size = sha256_of(handle)
         if size > setting("H5P_MAX_UPLOAD_BYTES"):
@@ -136,9 +97,7 @@ def import_package(source, *, name="", user=None):
 
 
 def _store(handle, info, installed, closure, *, name, user, size):
-    root = storage_root()
-    work = root / "tmp" / uuid.uuid4().hex
-    work.mkdir(parents=True)
+    work = work_folder(storage_root())
     new_libraries = {
         folder: lib
         for folder, lib in info.libraries.items()
@@ -150,9 +109,9 @@ def _store(handle, info, installed, closure, *, name, user, size):
             for member in info.members:
                 top = member.filename.split("/", 1)[0]
                 if member.filename == "h5p.json" or top == "content":
-                    _extract(archive, member, work / "package" / member.filename)
+                    extract(archive, member, work / "package" / member.filename)
                 elif top in new_libraries and _player_needs(member.filename):
-                    _extract(archive, member, work / "libraries" / member.filename)
+                    extract(archive, member, work / "libraries" / member.filename)
         (work / "package" / "content").mkdir(parents=True, exist_ok=True)
         with transaction.atomic():
             rows = dict(installed)
@@ -186,28 +145,14 @@ def _store(handle, info, installed, closure, *, name, user, size):
             package.libraries.set([rows[folder] for folder in dict.fromkeys([*info.libraries, *closure])])
             # Move into place last: a rename is atomic on one file system.
             for folder in new_libraries:
-                _move_into_place(work / "libraries" / folder, libraries_dir() / folder, work, moved)
-            _move_into_place(work / "package", content_dir(info.sha256), work, moved)
+                move_into_place(work / "libraries" / folder, libraries_dir() / folder, work, moved)
+            move_into_place(work / "package", content_dir(info.sha256), work, moved)
     except BaseException:
-        for destination, backup in reversed(moved):
-            shutil.rmtree(destination, ignore_errors=True)
-            if backup is not None:
-                os.replace(backup, destination)
+        undo_moves(moved)
         shutil.rmtree(work, ignore_errors=True)
         raise
     shutil.rmtree(work, ignore_errors=True)  # only replaced (older) library versions are left in it
     return package
-
-
-def _move_into_place(source, destination, work, moved):
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    backup = None
-    if destination.exists():
-        backup = work / "old" / uuid.uuid4().hex
-        backup.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(destination, backup)
-    os.replace(source, destination)
-    moved.append((destination, backup))
 
 
 def delete_package_files(sha256):

@@ -9,12 +9,13 @@ problem found (file name and rule), as H5P core reports them together.
 import json
 import posixpath
 import re
-import stat
 import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from core.archives import ArchiveError, entry_problem, open_zip, size_problem, totals_problems
 
 # H5P core's default whitelists (H5PCore::$defaultContentWhitelist / $defaultLibraryWhitelistExtras).
 _WHITELIST = (
@@ -50,15 +51,8 @@ def setting(name):
     return getattr(settings, name, defaults[name])
 
 
-class PackageError(Exception):
-    """A package was refused; ``errors`` is a list of ``(file name or "", translated message)``."""
-
-    def __init__(self, errors):
-        self.errors = list(errors)
-        super().__init__("; ".join(self.messages()))
-
-    def messages(self):
-        return [f"{name}: {message}" if name else str(message) for name, message in self.errors]
+# A refused package: ``errors`` is a list of ``(file name or "", translated message)``.
+PackageError = ArchiveError
 
 
 @dataclass
@@ -94,21 +88,6 @@ class PackageInfo:
 
 def dependency_folder(dep):
     return f"{dep.get('machineName')}-{dep.get('majorVersion')}.{dep.get('minorVersion')}"
-
-
-def _is_symlink(info):
-    return stat.S_ISLNK(info.external_attr >> 16)
-
-
-def _unsafe_name(name):
-    if "\x00" in name or "\\" in name:
-        return _("The file name contains a backslash or a NUL character.")
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return _("Absolute paths are not allowed.")
-    parts = name.rstrip("/").split("/")
-    if any(part in ("..", ".") for part in parts) or "" in parts:
-        return _("Paths with “..”, “.” or empty segments are not allowed.")
-    return None
 
 
 def _ignored(name):
@@ -251,11 +230,7 @@ def validate_package(source, sha256="", installed=frozenset()):
     ``installed`` holds the folders (``Machine.Name-M.m``) of libraries already on the platform,
     which satisfy dependencies the package does not bundle.
     """
-    try:
-        archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise PackageError([("", _("The file is not a valid zip archive (unable to unzip it)."))]) from None
-    with archive:
+    with open_zip(source) as archive:
         return _validate_archive(archive, sha256, installed)
 
 
@@ -267,34 +242,20 @@ def _validate_archive(archive, sha256, installed):  # noqa: C901 - one pass over
     svg_policy = setting("H5P_CONTENT_SVG")
     for info in infos:
         name = info.filename
-        problem = _unsafe_name(name)
+        problem = entry_problem(info, seen)
         if problem:
             errors.append((name, problem))
-            continue
-        if name in seen or name.rstrip("/") in seen:
-            errors.append((name, _("The archive contains this entry twice.")))
-            continue
-        seen.add(name.rstrip("/"))
-        if _is_symlink(info):
-            errors.append((name, _("Links (symlinks) are not allowed.")))
-            continue
-        if info.flag_bits & 0x1:
-            errors.append((name, _("Encrypted entries are not allowed.")))
             continue
         if info.is_dir() or _ignored(name):
             continue
         if len(files) >= setting("H5P_MAX_FILES"):
             errors.append(("", _("The package has more than %(limit)s files.") % {"limit": setting("H5P_MAX_FILES")}))
             break
-        if info.file_size > setting("H5P_MAX_FILE_BYTES"):
-            errors.append(
-                (name, _("The file is larger than %(limit)s bytes.") % {"limit": setting("H5P_MAX_FILE_BYTES")})
-            )
-            continue
-        ratio_limit = setting("H5P_MAX_COMPRESSION_RATIO")
-        if info.file_size > 1024 * 1024 and info.file_size > ratio_limit * max(info.compress_size, 1):
-            message = _("The file is compressed suspiciously well (zip bomb?): more than %(ratio)s to 1.")
-            errors.append((name, message % {"ratio": ratio_limit}))
+        problem = size_problem(
+            info, max_file_bytes=setting("H5P_MAX_FILE_BYTES"), max_ratio=setting("H5P_MAX_COMPRESSION_RATIO")
+        )
+        if problem:
+            errors.append((name, problem))
             continue
         total += info.file_size
         top, _sep, rest = name.partition("/")
@@ -317,13 +278,14 @@ def _validate_archive(archive, sha256, installed):  # noqa: C901 - one pass over
             continue
         files.add(name)
         members.append(info)
-    if total > setting("H5P_MAX_UNPACKED_BYTES"):
-        errors.append(
-            ("", _("Unpacked, the package exceeds %(limit)s bytes.") % {"limit": setting("H5P_MAX_UNPACKED_BYTES")})
+    errors.extend(
+        totals_problems(
+            infos,
+            total,
+            max_unpacked_bytes=setting("H5P_MAX_UNPACKED_BYTES"),
+            max_ratio=setting("H5P_MAX_COMPRESSION_RATIO"),
         )
-    compressed = sum(info.compress_size for info in infos) or 1
-    if total > 1024 * 1024 and total > setting("H5P_MAX_COMPRESSION_RATIO") * compressed:
-        errors.append(("", _("The archive is compressed suspiciously well (zip bomb?).")))
+    )
     if errors:
         raise PackageError(errors[:MAX_ERRORS])
 
