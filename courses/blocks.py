@@ -165,6 +165,97 @@ class ReflectionBlock(blocks.StructBlock):
         label = _("Check your understanding")
 
 
+# Activities played from an uploaded package (H5P, SCORM): the fields and helpers they share ------
+class PackageTranslationBlock(blocks.StructBlock):
+    """The same activity in another language: a language and a package of the activity's kind."""
+
+    def __init__(self, package_block, **kwargs):
+        language = blocks.ChoiceBlock(choices=django_languages, label=_("Language"))
+        super().__init__(local_blocks=[("language", language), ("package", package_block)], **kwargs)
+
+    class Meta:
+        icon = "site"
+        label = _("Translation")
+
+
+class PackageActivityBlock(blocks.StructBlock):
+    """An activity played from a package, with packages per language, practice or counting towards completion.
+
+    Subclasses give the chooser of their package model (once for the default package, once for
+    the translations) and their own ``Meta`` (icon, template, label).
+    """
+
+    def __init__(self, package_block, translation_package_block, local_blocks=None, **kwargs):
+        fields = [
+            (
+                "title",
+                blocks.CharBlock(
+                    required=False, max_length=200, label=_("Title"), help_text=_("Default: the package's.")
+                ),
+            ),
+            ("package", package_block),
+            (
+                "translations",
+                blocks.ListBlock(
+                    PackageTranslationBlock(translation_package_block),
+                    required=False,
+                    default=[],
+                    label=_("Packages in other languages"),
+                ),
+            ),
+            (
+                "counts",
+                blocks.ChoiceBlock(
+                    choices=[("practice", _("Practice only")), ("counts", _("Counts towards completion"))],
+                    default="practice",
+                    label=_("Result"),
+                ),
+            ),
+            (
+                "minimum_score",
+                blocks.IntegerBlock(min_value=0, max_value=100, default=50, label=_("Minimum score (%)")),
+            ),
+        ]
+        super().__init__(local_blocks=[*fields, *(local_blocks or [])], **kwargs)
+
+
+def find_block(page, block_id, block_type):
+    """The value of the ``block_type`` block with this id in the page's body, or None."""
+    body = getattr(page, "body", None)
+    if body is None:
+        return None
+    for child in body:
+        if child.id == block_id and child.block_type == block_type:
+            return child.value
+    return None
+
+
+def block_packages(value):
+    """``{language: package}`` for a package activity's value; ``""`` is the default package."""
+    packages = {}
+    if value.get("package") is not None:
+        packages[""] = value["package"]
+    for item in value.get("translations") or []:
+        if item.get("package") is not None and item.get("language"):
+            packages.setdefault(item["language"], item["package"])
+    return packages
+
+
+def choose_package(value, language):
+    """The package in ``language``, else the default one. Returns ``(package, language or "")``."""
+    packages = block_packages(value)
+    if language in packages:
+        return packages[language], language
+    return packages.get(""), ""
+
+
+def block_settings(value):
+    """``(counts towards completion, minimum score in percent)`` of a package activity."""
+    counts = value.get("counts") == "counts"
+    minimum = value.get("minimum_score")
+    return counts, int(minimum if minimum is not None else 0)
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     """Everything a lesson body may contain."""
 

@@ -4,45 +4,20 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from courses import blocks as courses_blocks
+from courses.blocks import block_packages, block_settings  # noqa: F401 - used through this module
 from elearning.languages import get_language_info
 from h5p.access import content_origin
 
 
 def find_block(page, block_id):
     """The ``h5p`` block with this id in the page's body (live version), or None."""
-    body = getattr(page, "body", None)
-    if body is None:
-        return None
-    for child in body:
-        if child.id == block_id and child.block_type == "h5p":
-            return child.value
-    return None
-
-
-def block_packages(value):
-    """``{language: package}`` for a block value; ``""`` is the default package."""
-    packages = {}
-    if value.get("package") is not None:
-        packages[""] = value["package"]
-    for item in value.get("translations") or []:
-        if item.get("package") is not None and item.get("language"):
-            packages.setdefault(item["language"], item["package"])
-    return packages
+    return courses_blocks.find_block(page, block_id, "h5p")
 
 
 def choose_package(value, language=None):
     """The package in the officer's language, else the default one. Returns ``(package, language)``."""
-    language = language or get_language() or settings.LANGUAGE_CODE
-    packages = block_packages(value)
-    if language in packages:
-        return packages[language], language
-    return packages.get(""), ""
-
-
-def block_settings(value):
-    counts = value.get("counts") == "counts"
-    minimum = value.get("minimum_score")
-    return counts, int(minimum if minimum is not None else 0)
+    return courses_blocks.choose_package(value, language or get_language() or settings.LANGUAGE_CODE)
 
 
 def core_translations():
