@@ -11,11 +11,11 @@ Only first-version-agnostic figures: items are grouped by question, whatever ver
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from assessments import qtypes
 from assessments.models import AttemptItem, AttemptState
 
 
@@ -67,22 +67,7 @@ def item_analysis(quiz):
         ]
         correlation = _pearson(scores, rest)
         row.discrimination = None if correlation is None else 100 * correlation
-        if latest["type"] in ("single", "multiple", "truefalse"):
-            counts = defaultdict(int)
-            for item in group:
-                chosen = item.response if isinstance(item.response, list) else [item.response]
-                for cid in chosen:
-                    if cid is not None:
-                        counts[cid] += 1
-            row.options = [
-                (
-                    (c["text"].get("en") or next(iter(c["text"].values()), "")),
-                    counts.get(c["id"], 0),
-                    Decimal(c["fraction"]) > 0,
-                )
-                for c in latest["choices"]
-            ]
-            row.options.append(("—", sum(1 for i in group if i.response is None), False))
+        row.options = qtypes.of(latest).option_tally(latest, [item.response for item in group])
         stats.append(row)
     stats.sort(key=lambda row: row.name)
     return stats

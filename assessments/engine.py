@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from assessments import reporting
-from assessments.grading import clean_response, grade, matching_pairs
+from assessments import qtypes, reporting
+from assessments.grading import clean_response, grade
 from assessments.models import (
     Attempt,
     AttemptItem,
@@ -26,7 +26,6 @@ from assessments.models import (
     GradingMethod,
     Question,
     QuestionCategory,
-    QuestionType,
     current_versions,
 )
 
@@ -121,24 +120,8 @@ def draw_questions(quiz, user, rng=None):
 
 
 def option_order(data, shuffle, rng):
-    """The order the options are shown in; ordering items are always shuffled (or it gives the answer)."""
-    qtype = data["type"]
-    if qtype == QuestionType.MATCHING:
-        _lefts, rights = matching_pairs(data)
-        ids = [choice["id"] for choice in rights]
-        rng.shuffle(ids)
-        return ids
-    ids = [choice["id"] for choice in data["choices"]]
-    if qtype == QuestionType.ORDERING:
-        original = list(ids)
-        for _ in range(10):
-            rng.shuffle(ids)
-            if ids != original or len(ids) < 2:
-                break
-        return ids
-    if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE) and shuffle and data.get("shuffle", True):
-        rng.shuffle(ids)
-    return ids
+    """The order the options are shown in (each type decides; e.g. ordering items are always shuffled)."""
+    return qtypes.of(data).option_order(data, shuffle, rng)
 
 
 # Start -----------------------------------------------------------------------------------------

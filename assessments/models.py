@@ -31,19 +31,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 
+from assessments import qtypes
 from courses.routing import RoutedAncestorsMixin
 from elearning.languages import PLATFORM_LANGUAGES
-
-
-class QuestionType(models.TextChoices):
-    SINGLE = "single", _("Single choice")
-    MULTIPLE = "multiple", _("Multiple response")
-    TRUEFALSE = "truefalse", _("True or false")
-    NUMERIC = "numeric", _("Numeric")
-    SHORT = "short", _("Short answer")
-    MATCHING = "matching", _("Matching")
-    ORDERING = "ordering", _("Ordering")
-    BLANKS = "blanks", _("Fill in the blanks")
 
 
 class Difficulty(models.TextChoices):
@@ -166,7 +156,7 @@ class TaggedQuestion(TaggedItemBase):
 class Question(ClusterableModel):
     """A question of the bank, translated into the six platform languages."""
 
-    qtype = models.CharField(_("type"), max_length=12, choices=QuestionType.choices, default=QuestionType.SINGLE)
+    qtype = models.CharField(_("type"), max_length=12, choices=qtypes.choices, default="single")
     category = models.ForeignKey(
         QuestionCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="questions"
     )
@@ -311,9 +301,7 @@ class Question(ClusterableModel):
         try:
             with transaction.atomic():
                 number = (self.versions.aggregate(n=models.Max("number"))["n"] or 0) + 1
-                return QuestionVersion.objects.create(
-                    question=self, number=number, content_hash=digest, data=data, qtype=self.qtype
-                )
+                return QuestionVersion.objects.create(question=self, number=number, content_hash=digest, data=data)
         except IntegrityError:  # a concurrent attempt created it (or took the number): read it back
             existing = self.versions.filter(content_hash=digest).first()
             if existing:
@@ -403,7 +391,6 @@ class QuestionVersion(models.Model):
     )
     number = models.PositiveIntegerField(_("version"))
     content_hash = models.CharField(max_length=64)
-    qtype = models.CharField(_("type"), max_length=12, choices=QuestionType.choices)
     data = models.JSONField(_("snapshot"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

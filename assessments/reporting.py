@@ -11,21 +11,13 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
+from assessments import qtypes
+
 logger = logging.getLogger(__name__)
 
 ATTEMPTED = ("http://adlnet.gov/expapi/verbs/attempted", "attempted")
 ANSWERED = ("http://adlnet.gov/expapi/verbs/answered", "answered")
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
-INTERACTION_TYPES = {
-    "single": "choice",
-    "multiple": "choice",
-    "truefalse": "true-false",
-    "numeric": "numeric",
-    "short": "fill-in",
-    "matching": "matching",
-    "ordering": "sequencing",
-    "blanks": "fill-in",
-}
 
 
 def _learning():
@@ -78,7 +70,7 @@ def _question_activity(quiz, item):
     activity["definition"] = {
         "type": INTERACTION,
         "name": {"en": item.version.data.get("name") or str(item.question_id)},
-        "interactionType": INTERACTION_TYPES.get(item.version.data["type"], "other"),
+        "interactionType": qtypes.of(item.version.data).xapi_interaction,
     }
     return activity
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from assessments import qtypes
 from elearning.languages import PLATFORM_LANGUAGES
 
 DEMO_DIR = Path(__file__).resolve().parent
@@ -51,10 +52,11 @@ def check_document(data, name):
             six(question["explanation"], f"{question['name']} explanation")
         if not set(question["competencies"]) <= competencies:
             problems.append(f"{name}: {question['name']} names an unknown competency")
-        if not any(Decimal(c["fraction"]) >= 1 for c in question["choices"]) and question["type"] != "multiple":
+        question_type = qtypes.get(question["type"])
+        if question_type.needs_full_credit and not any(Decimal(c["fraction"]) >= 1 for c in question["choices"]):
             problems.append(f"{name}: {question['name']} has no full-credit answer")
         for choice in question["choices"]:
-            if question["type"] != "numeric":
+            if question_type.choices_have_text:
                 six(choice["text"], f"{question['name']} answer")
             if choice.get("feedback"):
                 six(choice["feedback"], f"{question['name']} feedback")
@@ -110,7 +112,7 @@ def load_demo_assessments(directory=DEMO_DIR):
                     question = Question(category=category, name=item["name"], qtype=item["type"])
                     _set(question, "text", item["text"])
                     _set(question, "explanation", item.get("explanation"))
-                    question.shuffle_options = item["type"] != "truefalse"
+                    question.shuffle_options = qtypes.get(item["type"]).shuffles_options
                     question.save()
                     for order, spec in enumerate(item["choices"]):
                         choice = Choice(

@@ -5,8 +5,6 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from assessments.grading import BLANK_MARKER, parse_units
-
 
 class ImportFailed(Exception):
     """The file is rejected whole: ``errors`` lists ``(where, reason)`` for every problem found."""
@@ -48,6 +46,18 @@ class ParsedQuestion:
     tags: list = field(default_factory=list)
 
 
+class FormatWriter:
+    """What a question type needs when it writes a file: the language to write, texts picked in it."""
+
+    def __init__(self, language):
+        self.language = language
+
+    def pick(self, translations):
+        from assessments.qtypes.base import in_language
+
+        return in_language(translations, self.language)
+
+
 _BREAKS = re.compile(r"<\s*(br|/p|/div|/li|/h\d)\s*/?\s*>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -72,33 +82,16 @@ def clean_category_path(path):
 
 def check_question(question):
     """Problems with a parsed question, whatever format it came from."""
+    from assessments import qtypes
+    from assessments.qtypes.numeric import parse_units
+
     problems = []
     if not question.text.strip():
         problems.append("the question has no text")
-    if question.qtype in ("single", "multiple", "truefalse") and len(question.choices) < 2:
-        problems.append("a choice question needs at least two answers")
-    if question.qtype in ("single", "truefalse", "short", "numeric") and not any(
-        c.fraction >= 1 for c in question.choices
-    ):
-        problems.append("no answer gives full credit (100%)")
-    if question.qtype == "multiple":
-        total = sum((c.fraction for c in question.choices if c.fraction > 0), Decimal(0))
-        if total < Decimal("0.99"):
-            problems.append(f"the positive answer weights add up to {total * 100:.0f}%, not 100%")
+    problems.extend(qtypes.get(question.qtype).check(question))
     for choice in question.choices:
         if not Decimal(-1) <= choice.fraction <= Decimal(1):
             problems.append(f"an answer weight of {choice.fraction * 100:.0f}% is outside -100%..100%")
-    if question.qtype == "numeric" and any(c.value is None for c in question.choices):
-        problems.append("a numeric answer is not a number")
-    if question.qtype == "matching" and len([c for c in question.choices if c.text]) < 2:
-        problems.append("a matching question needs at least two pairs")
-    if question.qtype == "ordering" and len(question.choices) < 2:
-        problems.append("an ordering question needs at least two items")
-    if question.qtype == "blanks":
-        markers = {int(n) for n in BLANK_MARKER.findall(question.text)}
-        blanks = {c.blank for c in question.choices}
-        if not markers or markers != blanks:
-            problems.append("the blanks in the text do not match the blanks with answers")
     try:
         parse_units(question.units)
     except ValueError as error:

@@ -2,15 +2,14 @@
 
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 
+from assessments import qtypes
 from assessments.formats import gift, moodle_xml
 from assessments.formats.common import ImportFailed
 from assessments.models import Choice, Question, QuestionCategory, snapshots_for
 from elearning.languages import LANGUAGE_CODES, get_language_info
 
 DEFAULT_CATEGORY = "Imported"
-_TRUE, _FALSE = _("True"), _("False")
 
 
 def detect_format(content):
@@ -49,6 +48,7 @@ def import_questions(content, *, category=None, language="en"):
             path = f"{base}/{item.category}" if item.category else base
             if path not in categories:
                 categories[path] = QuestionCategory.for_path(path)
+            question_type = qtypes.get(item.qtype)
             question = Question(
                 qtype=item.qtype,
                 category=categories[path],
@@ -75,13 +75,8 @@ def import_questions(content, *, category=None, language="en"):
                     tolerance=parsed_choice.tolerance,
                     blank=parsed_choice.blank,
                 )
-                if item.qtype == "truefalse":
-                    for code in LANGUAGE_CODES:  # "True"/"False" in every language
-                        with translation.override(code):
-                            label = str(_TRUE if parsed_choice.text == "True" else _FALSE)
-                        setattr(choice, f"text_{get_language_info(code).field_suffix}", label)
-                else:
-                    setattr(choice, f"text_{suffix}", parsed_choice.text)
+                for code, text in question_type.choice_texts(parsed_choice, language).items():
+                    setattr(choice, f"text_{get_language_info(code).field_suffix}", text)
                 setattr(choice, f"match_text_{suffix}", parsed_choice.match_text)
                 setattr(choice, f"feedback_{suffix}", parsed_choice.feedback)
                 choice.save()

@@ -1,5 +1,6 @@
 """Officer views: no answers leak before the review allows, autosave 409s, only one's own attempts, RTL."""
 
+import re
 import threading
 
 import pytest
@@ -227,3 +228,29 @@ def test_submission_queries_do_not_grow_with_the_quiz(client, module, category, 
         answered = StatementOutbox.objects.filter(event_key__startswith=f"quiz-answered:{attempt.uuid}:")
         assert answered.count() == size  # one statement per answered question, in one insert
     assert counts[0] == counts[1]
+
+
+def test_review_shows_typed_answers_of_every_type(client, every_type, enrolled_officer):
+    """The officer's own answer, not "→ → →" (the review once iterated a dict's items for text answers)."""
+    client.force_login(enrolled_officer)
+    client.post(url(every_type, "start_route"))
+    attempt = Attempt.objects.get(user=enrolled_officer, quiz=every_type)
+    items = {i.version.data["name"]: i for i in attempt.items.select_related("version")}
+    order = items["Order"].version.data["choices"]
+    post = {"action": "submit", "sequence": "1", "positions": [str(i.position) for i in items.values()]}
+    post[f"q{items['Short'].position}"] = "my short answer"
+    post[f"q{items['Numeric'].position}"] = "٤٠٩٦٫١٢٥"
+    for rank, choice in enumerate(order, start=1):
+        post[f"q{items['Order'].position}-r{choice['id']}"] = str(rank)
+    client.post(url(every_type, "attempt_route", attempt), post)
+    for language in ("en", "ar"):
+        with translation.override(language):
+            review = client.get(url(every_type, "review_route", attempt).replace("/en/", f"/{language}/"))
+        html = review.content.decode()
+        answers = re.findall(r"<strong>[^<]*</strong>\s*(.*?)</p>", html, flags=re.S)
+        assert "→ →" not in html
+        assert any("my short answer" in answer for answer in answers)
+        assert any("٤٠٩٦٫١٢٥" in answer for answer in answers)
+        assert any("first step → second step → third" in answer for answer in answers)
+    numeric = attempt.items.get(position=items["Numeric"].position)
+    assert numeric.fraction == 1  # Arabic-Indic digits and decimal separator
