@@ -13,7 +13,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("healthz", core_views.health, name="health"),
-    path("h5p/", include("h5p.urls")),  # content origin (token-authenticated) and H5P results
+    path("h5p/", include("h5p.urls")),  # H5P results (the content origin has its own URLconf)
     path("credentials/", include("certificates.public_urls")),  # issuer profiles, JWKS, status lists
     path("api/v1/", academies_api.urls),  # academy systems (token-authenticated); see docs/api.md
 ]

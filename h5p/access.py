@@ -6,7 +6,6 @@ puts it in the iframe's URL; every request of the player carries it in its path.
 """
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -66,18 +65,3 @@ def read_token(token):
         return Grant(data["u"], data["p"], str(data["b"]), data["k"], data["l"], data["o"])
     except (signing.BadSignature, KeyError, TypeError):
         return None
-
-
-def content_origin(request=None):
-    origin = getattr(settings, "H5P_CONTENT_ORIGIN", "")
-    if origin:
-        return origin.rstrip("/")
-    return f"{request.scheme}://{request.get_host()}" if request is not None else ""
-
-
-def is_content_host(request):
-    """Content views answer only on the content origin (when one is configured)."""
-    origin = getattr(settings, "H5P_CONTENT_ORIGIN", "")
-    if not origin:
-        return True
-    return request.get_host().lower() == urlsplit(origin).netloc.lower()

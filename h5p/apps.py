@@ -7,4 +7,4 @@ class H5PConfig(AppConfig):
     verbose_name = _("Interactive content (H5P)")
 
     def ready(self):
-        from h5p import checks, signals  # noqa: F401
+        from h5p import signals  # noqa: F401

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from courses import blocks as courses_blocks
 from courses.blocks import block_packages, block_settings  # noqa: F401 - used through this module
 from elearning.languages import get_language_info
-from h5p.access import content_origin
+from learning.launch import content_origin
 
 
 def find_block(page, block_id):
@@ -43,7 +43,7 @@ def core_translations():
 
 
 def player_options(*, token, package, grant, user, request):
-    origin = content_origin(request)
+    origin = content_origin()
     base = f"{origin}/h5p/c/{token}"
     language = get_language_info(get_language()) if get_language() else None
     return {

@@ -1,7 +1,7 @@
 """Views on the content origin (player page, files, resume state) and on the platform (results).
 
-Content-origin views authenticate with the signed token in the URL (the content origin has no
-session cookie), answer only on ``H5P_CONTENT_ORIGIN``'s host, send explicit content types,
+Content-origin views (h5p/content_urls.py, reachable only on ``CUSTODIA_CONTENT_ORIGIN``'s host) authenticate
+with the signed token in the URL (the content origin has no session cookie), send explicit content types,
 ``nosniff`` and a strict Content-Security-Policy.
 """
 
@@ -24,11 +24,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.models import Page
 
-from h5p.access import Grant, is_content_host, is_enrolled, read_token
+from h5p.access import Grant, is_enrolled, read_token
 from h5p.models import H5PPackage, H5PResult, H5PUserData, LibraryStatus
 from h5p.player import block_packages, block_settings, find_block, player_options
 from h5p.services import content_dir, libraries_dir
 from h5p.validation import CONTENT_EXTENSIONS, LIBRARY_EXTENSIONS
+from learning.launch import content_url
 
 # Explicit types: never guessed from the bytes, never text/html.
 CONTENT_TYPES = {
@@ -56,6 +57,7 @@ CONTENT_TYPES = {
 # Files that are not the player's scripts: no script may run in them, even when opened directly.
 FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src 'self'; sandbox"
 PLAYER_DIST = "h5p-standalone/dist"
+OWN_PLAYER_FILES = Path(__file__).resolve().parent / "static" / "h5p"
 PLAYER_INLINE_SCRIPT_HASH = "sha256-8CniZYrnO46q7MvZ3m08Wom1HH/ZhyXmm29kBKTV1rk="
 
 
@@ -84,8 +86,6 @@ def _safe_relative(path):
 
 
 def _grant_or_404(request, token, *, with_h5p_json=True):
-    if not is_content_host(request):
-        raise Http404
     grant = read_token(token)
     if grant is None:
         raise Http404
@@ -144,11 +144,11 @@ def library_file(request, token, path):
 
 @require_GET
 def player_file(request, path):
-    """h5p-standalone's dist files, from node_modules (installed by ``npm ci``, never a CDN)."""
-    if not is_content_host(request):
-        raise Http404
+    """h5p-standalone's dist files from node_modules (``npm ci``, never a CDN), and ours under ``custodia/``."""
     path = _safe_relative(path)
     root = Path(settings.NODE_MODULES_DIR) / PLAYER_DIST
+    if path.startswith("custodia/"):
+        root, path = OWN_PLAYER_FILES, path.removeprefix("custodia/")
     extension = posixpath.splitext(path)[1].lower().lstrip(".")
     if extension not in LIBRARY_EXTENSIONS | {"gif"}:
         raise Http404
@@ -204,6 +204,8 @@ def embed(request, token):
                 "language": language,
                 "player_css": options["frameCss"],
                 "player_js": options["frameJs"].replace("frame.bundle.js", "main.bundle.js"),
+                "embed_js": content_url("/h5p/player/custodia/h5p-embed.js"),
+                "embed_css": content_url("/h5p/player/custodia/h5p-embed.css"),
             },
         )
     return _harden(response, csp=embed_csp(grant.parent_origin))

@@ -7,4 +7,4 @@ class LearningConfig(AppConfig):
     verbose_name = _("Learning")
 
     def ready(self):
-        from learning import signals  # noqa: F401
+        from learning import checks, signals  # noqa: F401

@@ -142,6 +142,40 @@ class Provenance(models.TextChoices):
     IMPORT = "import", _("Imported")
 
 
+class Launch(models.Model):
+    """The server's record that an officer was handed a packaged activity (H5P, SCORM...) and its content was served.
+
+    The row is written when the launch document is served on the content origin (``learning.launch.redeem``),
+    from a signed token the lesson page issued (``issued_at``), so a lesson view alone writes nothing.
+    A browser-scored result counts only under a launch of the same officer, page, activity and package,
+    once (``result_at``), and not sooner than the activity could be done (see ``learning.launch.claim_result``).
+    """
+
+    uuid = models.UUIDField(_("launch id"), unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("learner"), on_delete=models.CASCADE, related_name="launches"
+    )
+    page = models.ForeignKey("wagtailcore.Page", verbose_name=_("page"), on_delete=models.CASCADE, related_name="+")
+    activity_id = models.CharField(_("activity within the page"), max_length=255)
+    kind = models.CharField(_("kind of activity"), max_length=20)
+    package = models.CharField(_("package"), max_length=128, help_text=_("The content served, e.g. its SHA-256."))
+    language = models.CharField(_("language"), max_length=20, blank=True)
+    preview = models.BooleanField(
+        _("preview"), default=False, help_text=_("Opened by a trainer: nothing is recorded.")
+    )
+    issued_at = models.DateTimeField(_("handed out at"))
+    served_at = models.DateTimeField(_("served at"), default=timezone.now)
+    result_at = models.DateTimeField(_("result recorded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("launch")
+        verbose_name_plural = _("launches")
+        indexes = [models.Index(fields=["user", "page", "activity_id"], name="learning_launch_activity")]
+
+    def __str__(self):
+        return f"{self.kind} · {self.user_id} · {self.page_id} · {self.activity_id}"
+
+
 class ActivityResult(models.Model):
     """The generic result of a scored activity (quiz, H5P block...): assessments and H5P write here.
 
@@ -169,6 +203,15 @@ class ActivityResult(models.Model):
     )
     provenance = models.CharField(_("provenance"), max_length=12, choices=Provenance.choices)
     provenance_detail = models.CharField(_("provenance detail"), max_length=255, blank=True)
+    launch = models.OneToOneField(
+        Launch,
+        verbose_name=_("launch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="result",
+        help_text=_("For browser-scored activities: the launch the result was reported under."),
+    )
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -189,6 +232,13 @@ class ActivityResult(models.Model):
     @property
     def percent(self):
         return (Decimal(self.score) * 100 / Decimal(self.max_score)).quantize(Decimal("0.01"))
+
+    @property
+    def seconds_taken(self):
+        """Seconds between serving the launch and recording the result (None without a launch)."""
+        if self.launch is None:
+            return None
+        return max(0, int((self.recorded_at - self.launch.served_at).total_seconds()))
 
 
 class RequiredActivity(Orderable):

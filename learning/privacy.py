@@ -5,6 +5,7 @@ from django.utils import timezone
 from learning.scoping import (
     visible_completions,
     visible_enrolments,
+    visible_launches,
     visible_progress,
     visible_results,
     visible_statements,
@@ -77,8 +78,16 @@ def export_learner_data(user):
                 "counts",
                 "provenance",
                 "provenance_detail",
+                "launch__uuid",
                 "occurred_at",
                 "recorded_at",
+            )
+        ),
+        "launches": list(
+            visible_launches(user, learner=user)
+            .order_by("served_at", "pk")
+            .values(
+                "uuid", "page_id", "activity_id", "kind", "package", "language", "issued_at", "served_at", "result_at"
             )
         ),
         "course_completions": list(

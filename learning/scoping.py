@@ -12,7 +12,7 @@ Each function takes the viewer and, optionally, the learner whose records are wa
 
 from django.db.models import Count, Q
 
-from learning.models import ActivityResult, CourseCompletion, Enrolment, LessonProgress, StatementOutbox
+from learning.models import ActivityResult, CourseCompletion, Enrolment, Launch, LessonProgress, StatementOutbox
 
 
 def _is_records_admin(viewer, model):
@@ -44,6 +44,10 @@ def visible_progress(viewer, *, learner=None):
 
 def visible_results(viewer, *, learner=None):
     return _scoped(viewer, ActivityResult, "user", learner)
+
+
+def visible_launches(viewer, *, learner=None):
+    return _scoped(viewer, Launch, "user", learner)
 
 
 def visible_completions(viewer, *, learner=None):

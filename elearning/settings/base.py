@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "learning.launch.ContentOriginMiddleware",  # the content host answers content paths only, before anything else
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "courses.page_cache.CachedSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -162,9 +163,15 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # Front-end packages installed by `npm ci` (served, never fetched from a CDN).
 NODE_MODULES_DIR = BASE_DIR / "node_modules"
-# H5P content and its player are served from a separate origin (another host name reaching this site),
-# so the packages' scripts never run with the platform's cookies. Dev: pages on 127.0.0.1, content on localhost.
-H5P_CONTENT_ORIGIN = os.environ.get("H5P_CONTENT_ORIGIN", "http://localhost:8000").rstrip("/")
+# Packaged activities (H5P, SCORM) run third-party scripts: they are served from their own origin, a sibling
+# host name of the platform that reaches this site (docs/deploy.md), and that host answers only content paths
+# (learning.launch.ContentOriginMiddleware). Unset: no package is shown, and `check --deploy` fails.
+CUSTODIA_CONTENT_ORIGIN = (
+    os.environ.get("CUSTODIA_CONTENT_ORIGIN") or os.environ.get("H5P_CONTENT_ORIGIN") or ""  # the older name
+).rstrip("/")
+CUSTODIA_CONTENT_URLCONF = "elearning.content_urls"
+# Package files need the cookie their launch document sets (on when the content origin is the platform's site).
+CUSTODIA_CONTENT_REQUIRE_COOKIE = os.environ.get("CUSTODIA_CONTENT_REQUIRE_COOKIE", "0") == "1"
 
 WAGTAIL_SITE_NAME = "Custodia"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

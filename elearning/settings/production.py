@@ -25,6 +25,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CUSTODIA_PRODUCTION = True
 CUSTODIA_REQUIRE_STAFF_2FA = os.environ.get("CUSTODIA_REQUIRE_STAFF_2FA", "1") == "1"
+# A sibling content origin is the platform's site: its frames keep cookies, so package files need the launch's cookie.
+CUSTODIA_CONTENT_REQUIRE_COOKIE = os.environ.get("CUSTODIA_CONTENT_REQUIRE_COOKIE", "1") == "1"
 
 # Database connections kept open between requests (each app process holds its own).
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DJANGO_CONN_MAX_AGE", "60"))  # noqa: F405

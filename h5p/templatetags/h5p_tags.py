@@ -5,8 +5,9 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from h5p.access import can_preview, content_origin, is_enrolled, make_token
+from h5p.access import can_preview, is_enrolled, make_token
 from h5p.player import block_settings, choose_package
+from learning.launch import content_origin, public_origin
 
 register = template.Library()
 
@@ -47,8 +48,10 @@ def h5p_player(context, value):
         result["state"] = "not_enrolled"
     elif package.blocked_libraries():
         result["state"] = "blocked"
+    elif not content_origin():
+        result["state"] = "no_content_origin"
     else:
-        parent_origin = f"{request.scheme}://{request.get_host()}"
+        parent_origin = public_origin()
         token = make_token(
             user=user,
             page=page,
@@ -57,12 +60,12 @@ def h5p_player(context, value):
             language=language or get_language(),
             parent_origin=parent_origin,
         )
-        origin = content_origin(request)
+        origin = content_origin()
         result.update(
             state="ready",
             token=token,
             origin=origin,
-            src=f"{origin}{reverse('h5p:embed', args=[token])}",
+            src=f"{origin}/h5p/embed/{token}/",
             results_url=reverse("h5p:results"),
             csrf=get_token(request),
             preview=not enrolled,

@@ -17,9 +17,10 @@ from tests.h5p.conftest import fixture_package
 def h5p_live(settings, live_server, tmp_path):
     port = re.search(r":(\d+)$", live_server.url).group(1)
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.H5P_CONTENT_ORIGIN = f"http://localhost:{port}"
+    settings.CUSTODIA_CONTENT_ORIGIN = f"http://localhost:{port}"
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-    return f"http://127.0.0.1:{port}", settings.H5P_CONTENT_ORIGIN
+    settings.WAGTAILADMIN_BASE_URL = f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{port}", settings.CUSTODIA_CONTENT_ORIGIN
 
 
 def h5p_block(block_id, package, counts):

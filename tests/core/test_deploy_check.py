@@ -31,8 +31,10 @@ def manage(*args, **env):
 
 REQUIRED = {
     "DJANGO_SECRET_KEY": SECRET,
-    "DJANGO_ALLOWED_HOSTS": "custodia.example.org",
+    "DJANGO_ALLOWED_HOSTS": "custodia.example.org,content.example.org",
     "DATABASE_URL": "postgres://custodia@db.invalid:5432/custodia",
+    "WAGTAILADMIN_BASE_URL": "https://custodia.example.org",
+    "CUSTODIA_CONTENT_ORIGIN": "https://content.example.org",
 }
 
 
@@ -88,3 +90,14 @@ def test_production_settings_refuse_to_start_without(missing):
     result = manage("check", **env)
     assert result.returncode != 0
     assert f"{missing} must" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content_origin", "expected"),
+    [("", "learning.E001"), ("https://custodia.example.org", "learning.E002")],
+    ids=["unset", "the-platform-itself"],
+)
+def test_deploy_check_fails_without_a_separate_content_origin(content_origin, expected):
+    result = manage("check", "--deploy", **{**REQUIRED, "CUSTODIA_CONTENT_ORIGIN": content_origin})
+    assert result.returncode != 0
+    assert expected in result.stderr + result.stdout

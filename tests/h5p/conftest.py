@@ -30,8 +30,9 @@ def h5p_media(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _h5p_settings(settings, h5p_media):
     settings.MEDIA_ROOT = h5p_media
-    settings.H5P_CONTENT_ORIGIN = "http://localhost"
-    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+    settings.CUSTODIA_CONTENT_ORIGIN = "http://content.localhost"
+    settings.WAGTAILADMIN_BASE_URL = "http://testserver"
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost", "content.localhost"]
 
 
 def stored_files(media):

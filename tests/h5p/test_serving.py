@@ -17,7 +17,7 @@ from learning.services import enrol
 from tests.h5p.conftest import build_zip, tiny_entries
 
 pytestmark = pytest.mark.django_db
-CONTENT = {"HTTP_HOST": "localhost"}
+CONTENT = {"HTTP_HOST": "content.localhost"}
 
 
 def lesson_url(lesson, language="en"):
@@ -71,7 +71,7 @@ def test_enrolled_officer_gets_a_frame_on_the_content_origin(setup, officer, tin
     client, lesson = setup
     response = client.get(lesson_url(lesson))
     src, token, _csrf = frame_of(response.content.decode())
-    assert src.startswith("http://localhost/h5p/embed/")
+    assert src.startswith("http://content.localhost/h5p/embed/")
     grant = read_token(token)
     assert (grant.user_id, grant.page_id, grant.block_id, grant.package_id) == (
         officer.pk,
@@ -108,7 +108,7 @@ def test_embed_page_headers_and_config(setup):
     client, lesson = setup
     src, token, _csrf = frame_of(client.get(lesson_url(lesson)).content.decode())
     anonymous = Client()  # the content origin has no session: the token is the credential
-    response = anonymous.get(src.removeprefix("http://localhost"), **CONTENT)
+    response = anonymous.get(src.removeprefix("http://content.localhost"), **CONTENT)
     assert response.status_code == 200
     assert response["X-Content-Type-Options"] == "nosniff"
     csp = response["Content-Security-Policy"]
@@ -119,12 +119,12 @@ def test_embed_page_headers_and_config(setup):
     )
     options = config["options"]
     assert config["parentOrigin"] == "http://testserver"
-    assert options["h5pJsonPath"] == f"http://localhost/h5p/c/{token}/content"
-    assert options["librariesPath"] == f"http://localhost/h5p/c/{token}/libraries"
+    assert options["h5pJsonPath"] == f"http://content.localhost/h5p/c/{token}/content"
+    assert options["librariesPath"] == f"http://content.localhost/h5p/c/{token}/libraries"
     assert options["ajax"]["contentUserDataUrl"].endswith("/user-data/:contentId/:dataType/:subContentId")
     assert options["user"]["mail"].endswith("@custodia.invalid")  # pseudonymous
     # The platform's origin does not serve content; a forged token is refused.
-    assert anonymous.get(src.removeprefix("http://localhost")).status_code == 404
+    assert anonymous.get(src.removeprefix("http://content.localhost")).status_code == 404
     assert anonymous.get(f"/h5p/embed/{token}x/", **CONTENT).status_code == 404
 
 
