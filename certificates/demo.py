@@ -1,7 +1,7 @@
 """Demo data: the Demo Police Academy accredits the police demo course, and the demo officer
 (officer@example.org) has completed it and holds its certificate. Idempotent.
 
-Called by ``courses/management/commands/load_demo.py`` after the demo courses and accounts exist.
+Called by ``manage.py load_demo`` (devtools) after the demo courses and accounts exist.
 """
 
 from decimal import Decimal

@@ -1,6 +1,6 @@
 """Demo needs assessments: one diagnostic quiz per audience, six languages (data in assessments/demo/*.json).
 
-The lead calls ``load_demo_assessments()`` from ``load_demo`` after the demo courses exist. Idempotent:
+``manage.py load_demo`` (devtools) runs ``demo_step`` after the demo courses exist. Idempotent:
 existing competencies are refreshed, existing questions and quizzes are left as they are (their
 versions may already be used by attempts).
 """

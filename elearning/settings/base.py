@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "assessments",
     "certificates",
     "academies",
+    "devtools",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

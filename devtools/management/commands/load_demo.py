@@ -1,7 +1,7 @@
 """``python manage.py load_demo``: demo courses, accounts, assessments and a certificate.
 
 Each app contributes one idempotent step, listed in ``settings.CUSTODIA_DEMO_STEPS`` in
-dependency order, so this command imports no app directly and no app imports upward.
+dependency order. It lives in ``devtools``, above every app, so no app refers upward to it.
 """
 
 from django.conf import settings
