@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -33,6 +32,7 @@ from wagtail.models import Orderable, Page
 
 from assessments import qtypes
 from courses.routing import RoutedAncestorsMixin
+from courses.tree import course_of
 from elearning.languages import PLATFORM_LANGUAGES
 
 
@@ -505,11 +505,9 @@ class QuizPage(RoutablePageMixin, RoutedAncestorsMixin, Page):
         if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
             raise ValidationError({"closes_at": _("The quiz must close after it opens.")})
 
-    @cached_property
+    @property
     def course(self):
-        from courses.models import CoursePage
-
-        return CoursePage.objects.ancestor_of(self).first()
+        return course_of(self)
 
     def is_closed(self, now=None):
         return self.closes_at is not None and (now or timezone.now()) >= self.closes_at

@@ -77,10 +77,9 @@ def build_courses(rng):
                     )
                 )
         courses.append(course)
-    lessons = {
-        course.pk: list(LessonPage.objects.descendant_of(course).live().order_by("path").only("id", "path"))
-        for course in courses
-    }
+    from courses.tree import live_lessons_by_course
+
+    lessons = live_lessons_by_course(courses)
     return courses, lessons
 
 
@@ -158,8 +157,8 @@ def measure(samples, seed):
     from django.test import Client
 
     from courses.models import CoursePage
+    from courses.tree import live_lessons
     from learning.models import Enrolment
-    from learning.services import ordered_lessons
     from learning.state import load_course_state
 
     rng = random.Random(seed)
@@ -170,7 +169,7 @@ def measure(samples, seed):
     courses = {}
     for index, enrolment in enumerate(picked):
         course = courses.setdefault(enrolment.course_id, CoursePage.objects.get(pk=enrolment.course_id))
-        state = load_course_state(enrolment.user, course, ordered_lessons(course))
+        state = load_course_state(enrolment.user, course, live_lessons(course))
         lesson = state.first_incomplete_lesson
         lesson = type(lesson).objects.get(pk=lesson.pk)
         client.force_login(enrolment.user)

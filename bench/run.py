@@ -197,8 +197,8 @@ def measure_pages(samples, seed):
     from assessments.models import Attempt, QuizPage
     from certificates.models import Certificate
     from courses.models import CourseIndexPage, CoursePage
+    from courses.tree import live_lessons
     from learning.models import Enrolment
-    from learning.services import ordered_lessons
     from learning.state import load_course_state
 
     rng = random.Random(seed)
@@ -228,7 +228,7 @@ def measure_pages(samples, seed):
     lesson_urls = []
     for enrolment in picked:
         course = state_cache.setdefault(enrolment.course_id, CoursePage.objects.get(pk=enrolment.course_id))
-        state = load_course_state(enrolment.user, course, ordered_lessons(course))
+        state = load_course_state(enrolment.user, course, live_lessons(course))
         lesson_urls.append((enrolment.user, state.first_incomplete_lesson.specific.url))
 
     results["lesson"] = timer.run(

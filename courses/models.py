@@ -15,7 +15,6 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from courses.blocks import SHORT_RICH_TEXT_FEATURES, LessonBodyField
-from courses.page_cache import course_outline
 from courses.routing import RoutedAncestorsMixin, route_below
 from courses.translation_status import missing_fields
 from elearning.languages import LANGUAGE_CODES, get_language_info
@@ -237,18 +236,6 @@ class CoursePage(TranslatedPageMixin, Page):
     def languages(self):
         return [get_language_info(code) for code in self.language_codes]
 
-    def modules_with_lessons(self):
-        """Live modules, each with its live lessons, in two queries."""
-        modules = list(ModulePage.objects.child_of(self).live().order_by("path"))
-        # The outline needs no lesson bodies (six StreamField columns per lesson): leave them in the database.
-        lessons = LessonPage.objects.descendant_of(self).live().order_by("path").defer_streamfields()
-        by_parent = {}
-        for lesson in lessons:
-            by_parent.setdefault(lesson.path[: -self.steplen], []).append(lesson)
-        for module in modules:
-            module.live_lessons = by_parent.get(module.path, [])
-        return modules
-
     def clean(self):
         super().clean()
         if self.pk and any(course.pk == self.pk for course in self.required_courses.all()):
@@ -258,7 +245,9 @@ class CoursePage(TranslatedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = course_outline(self)
+        from courses.tree import cached_outline
+
+        context["modules"] = cached_outline(self)
         return extra_page_context(self, request, context)
 
 
@@ -275,9 +264,11 @@ class ModulePage(TranslatedPageMixin, Page):
     class Meta:
         verbose_name = _("module")
 
-    @cached_property
+    @property
     def course(self):
-        return CoursePage.objects.ancestor_of(self).first()
+        from courses.tree import course_of
+
+        return course_of(self)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -2,8 +2,7 @@
 
 from wagtail.models import Page
 
-from courses.models import CoursePage
-from courses.page_cache import course_outline
+from courses.tree import cached_outline, course_of, lessons_of_outline
 
 
 def lesson_navigation(lesson):
@@ -11,13 +10,13 @@ def lesson_navigation(lesson):
     routed = getattr(lesson, "routed_ancestors", None)  # fetched while routing the request, if it was
     if routed is None:
         routed = Page.objects.ancestor_of(lesson).order_by("depth")
-    ancestors = [page for page in routed if page.depth > 1]
-    course_stub = next((page for page in ancestors if page.specific_class is CoursePage), None)
-    if course_stub is None:
+        lesson.routed_ancestors = list(routed)
+    ancestors = [page for page in lesson.routed_ancestors if page.depth > 1]
+    course = course_of(lesson)
+    if course is None:
         return {"breadcrumbs": ancestors, "course": None, "modules": [], "previous_lesson": None, "next_lesson": None}
-    course = CoursePage.objects.get(pk=course_stub.pk)
-    modules = course_outline(course)
-    ordered = [item for module in modules for item in module.live_lessons]
+    modules = cached_outline(course)
+    ordered = lessons_of_outline(modules)
     index = next((i for i, item in enumerate(ordered) if item.pk == lesson.pk), None)
     previous_lesson = ordered[index - 1] if index else None
     next_lesson = ordered[index + 1] if index is not None and index + 1 < len(ordered) else None

@@ -34,7 +34,8 @@ def forget_page_tree(sender=None, **kwargs):
         cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def _cached(name, build):
+def cached(name, build):
+    """``build()``, kept until the page tree changes (the key carries the tree's version)."""
     key = f"courses:{name}:{_version()}"
     value = cache.get(key)
     if value is None:
@@ -43,14 +44,9 @@ def _cached(name, build):
     return value
 
 
-def course_outline(course):
-    """``course.modules_with_lessons()``, from the cache when the page tree has not changed since."""
-    return _cached(f"outline:{course.pk}", course.modules_with_lessons)
-
-
 def restricted_page_ids():
     """Ids of the pages that carry a view restriction (usually none)."""
-    return _cached("restricted", lambda: frozenset(PageViewRestriction.objects.values_list("page_id", flat=True)))
+    return cached("restricted", lambda: frozenset(PageViewRestriction.objects.values_list("page_id", flat=True)))
 
 
 def _site_with_root(request):
@@ -65,7 +61,7 @@ def site_for_request(request):
     from django.http.request import split_domain_port
 
     hostname = split_domain_port(request._get_raw_host())[0]
-    return _cached(f"site:{hostname}:{request.get_port()}", lambda: _site_with_root(request)) or None
+    return cached(f"site:{hostname}:{request.get_port()}", lambda: _site_with_root(request)) or None
 
 
 class CachedSiteMiddleware:

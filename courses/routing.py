@@ -3,8 +3,11 @@
 Wagtail's own walk costs two queries per level (the child by slug, then its specific row): seven
 for a lesson. Here one query fetches the whole chain by ``url_path`` (which Wagtail keeps up to date
 on every move and slug change) together with every ancestor, and one more the page's specific row.
-The result is the same page Wagtail would serve: only the last page must be live, a routable page
-(a quiz) resolves the rest of the path itself, and anything unexpected falls back to Wagtail.
+The result is the page Wagtail would serve (a routable page - a quiz - resolves the rest of the path
+itself), with one deliberate difference: a page below an unpublished page of the course (a lesson of
+an unpublished module) is not served. Wagtail's walk only asks the last page to be live, but such a
+lesson is no longer part of its course (``courses.tree``): the outline hides it and completion does
+not require it, so it must not be reachable either.
 """
 
 from django.db.models import Q
@@ -69,7 +72,7 @@ def _specific(page):
 def route_below(root, request, path_components):
     """Route ``path_components`` below ``root``; the served page keeps its ancestors in ``routed_ancestors``."""
     ancestors, chain = _chain(root, path_components)
-    if not chain:
+    if not chain or not all(page.live for page in chain[:-1]):
         raise Http404
     page = _specific(chain[-1])
     page.routed_ancestors = ancestors + chain[:-1]

@@ -6,6 +6,7 @@ from wagtail.signals import page_published, page_unpublished
 
 from courses.models import CoursePage, LessonPage, ModulePage
 from courses.translation_status import complete_languages
+from courses.tree import course_of
 
 
 def refresh_available_languages(course):
@@ -13,22 +14,16 @@ def refresh_available_languages(course):
     CoursePage.objects.filter(pk=course.pk).update(available_languages="," + ",".join(codes) + ",")
 
 
-def _course_of(page):
-    if isinstance(page, CoursePage):
-        return page
-    return CoursePage.objects.ancestor_of(page).first()
-
-
 @receiver(page_published)
 @receiver(page_unpublished)
 def on_page_changed(sender, instance, **kwargs):
-    if isinstance(instance, CoursePage | ModulePage | LessonPage) and (course := _course_of(instance)):
+    if isinstance(instance, CoursePage | ModulePage | LessonPage) and (course := course_of(instance)):
         refresh_available_languages(course)
 
 
 @receiver(post_delete, sender=LessonPage)
 @receiver(post_delete, sender=ModulePage)
 def on_page_deleted(sender, instance, **kwargs):
-    course = CoursePage.objects.ancestor_of(instance).first()
+    course = course_of(instance)
     if course is not None:
         refresh_available_languages(course)

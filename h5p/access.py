@@ -10,17 +10,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 
+from courses.tree import course_of
+
 TOKEN_SALT = "h5p.content-token"  # noqa: S105 - a signing salt, not a secret
 
 
 def token_max_age():
     return getattr(settings, "H5P_TOKEN_MAX_AGE", 4 * 60 * 60)
-
-
-def course_of(page):
-    from courses.models import CoursePage
-
-    return CoursePage.objects.ancestor_of(page).first()
 
 
 def is_enrolled(user, page):

@@ -1,12 +1,9 @@
 """'My learning': in progress, to renew, completed, recommended next. A fixed number of queries."""
 
-from functools import reduce
-from operator import or_
 from types import SimpleNamespace
 
-from django.db.models import Q
-
-from courses.models import CoursePage, EnrolmentPolicy, LessonPage
+from courses.models import CoursePage, EnrolmentPolicy
+from courses.tree import live_lessons_by_course
 from learning.policy import audience_for
 from learning.scoping import visible_completions, visible_enrolments, visible_progress
 from learning.state import CourseState
@@ -15,33 +12,13 @@ RECOMMENDED_COUNT = 4
 AUDIENCE_FIELD = {"police": "audience_police", "prosecutors": "audience_prosecutors", "judges": "audience_judges"}
 
 
-def _lessons_by_course(courses):
-    """Live lessons of every course, in order, in one query (stream fields deferred)."""
-    if not courses:
-        return {}
-    by_path = {course.path: [] for course in courses}
-    prefix_lengths = sorted({len(path) for path in by_path})
-    lessons = (
-        LessonPage.objects.live()
-        .filter(reduce(or_, [Q(path__startswith=course.path) for course in courses]))
-        .order_by("path")
-        .defer_streamfields()
-    )
-    for lesson in lessons:
-        for length in prefix_lengths:
-            if lesson.path[:length] in by_path:
-                by_path[lesson.path[:length]].append(lesson)
-                break
-    return {course.pk: by_path[course.path] for course in courses}
-
-
 def dashboard_context(request):
     user = request.user
     enrolments = list(
         visible_enrolments(user, learner=user).select_related("course").order_by("-last_activity_at", "-enrolled_at")
     )
     live_courses = [e.course for e in enrolments if e.course.live]
-    lessons = _lessons_by_course(live_courses)
+    lessons = live_lessons_by_course(live_courses)
     done = {}
     for enrolment_id, lesson_id, cycle in (
         visible_progress(user, learner=user)

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import CoursePage, LessonPage
+from courses.models import CoursePage
+from courses.tree import course_of, live_lessons
 from learning import statements
 from learning.models import (
     ActivityResult,
@@ -50,16 +51,6 @@ def add_months(moment, months):
     year, month = moment.year + month_index // 12, month_index % 12 + 1
     day = min(moment.day, calendar.monthrange(year, month)[1])
     return moment.replace(year=year, month=month, day=day)
-
-
-def course_of(lesson):
-    """The course a lesson belongs to (one query), or None."""
-    return CoursePage.objects.ancestor_of(lesson).first()
-
-
-def ordered_lessons(course):
-    """The course's live lessons in order, light objects (pk, path, optional, title)."""
-    return list(LessonPage.objects.descendant_of(course).live().order_by("path").only("id", "path", "optional"))
 
 
 def _lock(enrolment_id):
@@ -267,7 +258,7 @@ def complete_lesson(user, lesson, *, language=None, with_state=False):
         progress = {
             row.lesson_id: row for row in LessonProgress.objects.filter(enrolment=enrolment, cycle=enrolment.cycle)
         }
-        state = CourseState(course, ordered_lessons(course), enrolment, progress)
+        state = CourseState(course, live_lessons(course), enrolment, progress)
         if lesson.pk not in {item.pk for item in state.lessons}:
             raise Refused(_("This lesson is not published."), status=404)
         if state.is_locked(lesson):
@@ -326,9 +317,7 @@ class RulesOutcome:
 
 def check_rules(enrolment, course):
     """Read-only evaluation of the course's completion rules for one enrolment (a fixed number of queries)."""
-    required_ids = set(
-        LessonPage.objects.descendant_of(course).live().filter(optional=False).values_list("pk", flat=True)
-    )
+    required_ids = {lesson.pk for lesson in live_lessons(course) if not lesson.optional}
     done = LessonProgress.objects.filter(
         enrolment=enrolment, cycle=enrolment.cycle, completed_at__isnull=False, lesson_id__in=required_ids
     ).count()

@@ -7,14 +7,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from courses.models import CoursePage, LessonPage
+from courses.tree import lessons_of_outline
 from learning.admin_views import EnrolLearnersView
 from learning.policy import can_self_enrol, missing_prerequisites
 from learning.services import record_lesson_view
 from learning.state import load_course_state
-
-
-def _lessons_of(modules):
-    return [lesson for module in modules for lesson in module.live_lessons]
 
 
 def lesson_state(page, request):
@@ -24,7 +21,9 @@ def lesson_state(page, request):
         navigation = page.navigation
         course = navigation["course"]
         cache[page.pk] = (
-            None if course is None else load_course_state(request.user, course, _lessons_of(navigation["modules"]))
+            None
+            if course is None
+            else load_course_state(request.user, course, lessons_of_outline(navigation["modules"]))
         )
     return cache[page.pk]
 
@@ -69,7 +68,7 @@ def learner_context(page, request, context):
         }
     if isinstance(page, CoursePage):
         modules = context.get("modules", [])
-        state = load_course_state(request.user, page, _lessons_of(modules))
+        state = load_course_state(request.user, page, lessons_of_outline(modules))
         state.annotate(modules)
         required = list(page.required_courses.all())
         extra = {"learner": state, "required_courses": required}

@@ -122,3 +122,16 @@ def test_the_cached_site_follows_site_changes(client, courses, first_lesson):
     site.save()
     assert client.get(url).status_code == 200
     assert cache.get("courses:tree-version")
+
+
+def test_a_lesson_of_an_unpublished_module_is_not_served(client, courses, first_lesson):
+    """Unlike Wagtail's walk (which only asks the last page to be live): the lesson left the course."""
+    root = CourseIndexPage.objects.get()
+    path = components(first_lesson, root)
+    module = first_lesson.get_parent()
+    assert client.get(first_lesson.url).status_code == 200
+    Page.objects.filter(pk=module.pk).update(live=False)  # unpublished alone, its lessons still live
+    assert wagtail_walk(root, path) is not None
+    assert fast(root, path) is None
+    cache.clear()  # an update() bypasses the signals that version the page-tree cache
+    assert client.get(first_lesson.url).status_code == 404

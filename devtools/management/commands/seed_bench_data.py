@@ -242,14 +242,12 @@ class Command(BaseCommand):
         return list(User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").order_by("email"))
 
     def build_enrolments(self, rng, courses, users, options):
-        from courses.models import LessonPage
+        from courses.tree import live_lessons_by_course
         from learning.models import Enrolment, LessonProgress
 
         lessons = {
-            course.pk: list(
-                LessonPage.objects.descendant_of(course).live().order_by("path").values_list("pk", flat=True)
-            )
-            for course in courses
+            course_id: [lesson.pk for lesson in course_lessons]
+            for course_id, course_lessons in live_lessons_by_course(courses).items()
         }
         now = timezone.now()
         rows = []
