@@ -22,8 +22,8 @@ from academies.exports import FORMULA_START
 from academies.models import ImportBatch
 from courses.models import CoursePage
 from elearning.languages import LANGUAGE_CODES
+from learning.api import enrol
 from learning.models import EnrolmentSource
-from learning.services import enrol
 from organisations.models import Membership, Role
 
 MAX_UPLOAD_BYTES = getattr(settings, "ACADEMY_IMPORT_MAX_BYTES", 2 * 1024 * 1024)

@@ -28,21 +28,12 @@ from assessments.models import (
     QuestionCategory,
     current_versions,
 )
+from core.refusals import Refused
 
 
 def grace():
     """How long after the deadline a last save or submission is still accepted (network latency)."""
     return timezone.timedelta(seconds=getattr(settings, "ASSESSMENTS_GRACE_SECONDS", 20))
-
-
-class Refused(Exception):
-    """An action that is not allowed now; ``message`` is translated, ``status`` the HTTP status."""
-
-    def __init__(self, message, status=403, code="refused"):
-        super().__init__(str(message))
-        self.message = message
-        self.status = status
-        self.code = code
 
 
 # Who may start -------------------------------------------------------------------------------

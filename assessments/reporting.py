@@ -112,8 +112,8 @@ def attempt_regraded(attempt, quiz_grade):
 
 def _record(attempt, quiz_grade, why):
     """An ``ActivityResult`` carrying the quiz grade by its grading method (as a percentage)."""
+    from learning.api import record_activity_result
     from learning.models import Provenance
-    from learning.services import record_activity_result
 
     if quiz_grade.percent is None:
         return

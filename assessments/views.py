@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from assessments import engine, presentation
 from assessments.models import Layout
 from assessments.scoping import own_attempt
+from core.refusals import Refused
 
 
 def _url(quiz, name, **kwargs):
@@ -49,7 +50,7 @@ def quiz_home(request, quiz):
             try:
                 engine.check_may_start(request.user, quiz)
                 context["may_start"] = True
-            except engine.Refused as refusal:
+            except Refused as refusal:
                 context["refusal"] = refusal.message
         if quiz.diagnostic and finished:
             context["needs"] = presentation.needs_report(finished[-1])
@@ -68,7 +69,7 @@ def start(request, quiz):
         return _login(request)
     try:
         attempt, _created = engine.start_attempt(request.user, quiz)
-    except engine.Refused as refusal:
+    except Refused as refusal:
         messages.error(request, refusal.message)
         return redirect(quiz.url)
     return redirect(_url(quiz, "attempt_route", attempt_id=attempt.uuid))

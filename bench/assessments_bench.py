@@ -102,7 +102,7 @@ def main():
     from assessments import engine
     from courses.demo.loader import load_demo_courses
     from courses.models import ModulePage
-    from learning.services import enrol
+    from learning.api import enrol
 
     setup_test_environment()
     runner = DiscoverRunner(verbosity=0, interactive=False)

@@ -14,15 +14,11 @@ from django.views.decorators.vary import vary_on_headers
 from certificates import credentials, throttle, verification
 from certificates.forms import CodeForm, CredentialForm, SurnameForm
 from certificates.models import Accreditation, Certificate
+from core.http import wants_json
 from learning.models import CourseCompletion
 from organisations.models import Academy
 
 _CODE_CHARS = re.compile(r"[^A-Za-z0-9\-]")
-
-
-def wants_json(request):
-    accept = request.headers.get("Accept", "")
-    return request.GET.get("format") == "json" or ("application/json" in accept and "text/html" not in accept)
 
 
 def _answer(request, result, template, context, status=200):

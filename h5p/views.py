@@ -319,8 +319,8 @@ def record_result(request):
 
 def save_result(user, page, grant: Grant, package, value, statement, score):
     """Store the H5P result and report it to the learning app (ActivityResult + statement outbox)."""
+    from learning.api import record_activity_result
     from learning.models import Provenance
-    from learning.services import record_activity_result
 
     raw, maximum, percent = score
     counts, minimum = block_settings(value)

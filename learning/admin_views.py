@@ -11,8 +11,8 @@ from django.utils.translation import ngettext
 from django.views.generic import FormView
 
 from courses.models import CoursePage
+from learning.enrolment import bulk_enrol
 from learning.scoping import courses_statistics
-from learning.services import bulk_enrol
 
 
 class EnrolLearnersForm(forms.Form):

@@ -12,7 +12,7 @@ from learning.models import ActivityResult
 @receiver(post_save, sender=ActivityResult)
 def activity_result_saved(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        from learning.services import on_activity_result_created
+        from learning.results import on_activity_result_created
 
         on_activity_result_created(instance)
 

@@ -14,20 +14,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from accounts.views import safe_next
+from core.http import wants_json
+from core.refusals import Refused
 from courses.models import CoursePage, LessonPage
 from learning.dashboard import dashboard_context
+from learning.enrolment import enrol, start_new_cycle, withdraw
 from learning.privacy import export_learner_data
+from learning.progress import complete_lesson
 from learning.scoping import visible_enrolments
-from learning.services import Refused, complete_lesson, enrol, start_new_cycle, withdraw
-
-
-def _wants_json(request):
-    return "application/json" in request.headers.get("Accept", "")
 
 
 def refuse(request, message, status):
     """A clear, translated refusal; nothing was changed."""
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"ok": False, "message": str(message)}, status=status)
     response = render(request, "learning/refused.html", {"message": message, "status": status}, status=status)
     if status == 405:
@@ -43,7 +42,7 @@ def learner_post(view):
         if request.method != "POST":
             return refuse(request, _("This address only accepts the form's button (a POST request)."), 405)
         if not request.user.is_authenticated:
-            if _wants_json(request):
+            if wants_json(request):
                 return refuse(request, _("Your session has ended: log in again."), 401)
             return redirect_to_login(request.POST.get("next") or request.get_full_path())
         try:
@@ -108,7 +107,7 @@ def complete_lesson_view(request, lesson_id):
         message = _("Lesson marked as complete.")
     else:
         message = _("You had already completed this lesson.")
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse(
             {
                 "ok": True,

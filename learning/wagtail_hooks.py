@@ -10,7 +10,7 @@ from courses.models import CoursePage, LessonPage
 from courses.tree import lessons_of_outline
 from learning.admin_views import EnrolLearnersView
 from learning.policy import can_self_enrol, missing_prerequisites
-from learning.services import record_lesson_view
+from learning.progress import record_lesson_view
 from learning.state import load_course_state
 
 

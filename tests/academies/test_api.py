@@ -130,7 +130,7 @@ def test_schemathesis(api_schema, academy, police_course, issued):
 
 
 def test_updated_since_sees_a_re_enrolment_and_new_progress(client, token, academy, police_course, first_lesson):
-    from learning import services
+    from learning import api as services
     from learning.models import Enrolment, LessonProgress
 
     officer = make_user("resync@example.test", academy, full_name="Re Sync")

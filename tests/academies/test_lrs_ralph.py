@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from academies import lrs
 from academies.models import LrsDelivery, LrsEndpoint
+from learning.enrolment import enrol
 from learning.models import StatementOutbox
-from learning.services import enrol
 from tests.academies.conftest import make_user
 
 pytestmark = pytest.mark.django_db

@@ -71,7 +71,7 @@ def quiz(module, fixed_questions):
 
 @pytest.fixture
 def enrolled_officer(officer, police_course):
-    from learning.services import enrol
+    from learning.enrolment import enrol
 
     enrol(officer, police_course, check_policy=False)
     return officer

@@ -15,7 +15,7 @@ DATA = Path(__file__).parent / "data"
 
 @pytest.fixture
 def graded_quiz(quiz, enrolled_officer, django_user_model, police_course):
-    from learning.services import enrol
+    from learning.enrolment import enrol
 
     officers = [enrolled_officer]
     for n in range(4):

@@ -154,8 +154,8 @@ def test_concurrent_submissions_grade_exactly_once(courses, django_user_model):
 
     from assessments.models import QuestionCategory
     from courses.models import CoursePage, ModulePage
+    from learning.enrolment import enrol
     from learning.models import ActivityResult, StatementOutbox
-    from learning.services import enrol
 
     course = CoursePage.objects.get(slug="police-basics")
     module = ModulePage.objects.child_of(course).first()

@@ -8,8 +8,8 @@ from django.test import Client
 from elearning.languages import PLATFORM_LANGUAGES
 from h5p.models import H5PResult
 from h5p.services import import_package
+from learning.enrolment import enrol
 from learning.models import ActivityResult
-from learning.services import enrol
 from tests.h5p.conftest import fixture_package
 
 

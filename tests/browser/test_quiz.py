@@ -28,7 +28,7 @@ def wait_until(check, seconds=10):
 def test_timed_quiz_survives_a_reload_and_shows_the_review(
     live_server, police_course, officer, page, screenshot, language
 ):
-    from learning.services import enrol
+    from learning.enrolment import enrol
 
     enrol(officer, police_course, check_policy=False)
     category = QuestionCategory.objects.create(name_en="Browser", name="Browser", slug="browser")

@@ -14,8 +14,8 @@ def certificate(courses, settings, tmp_path, monkeypatch):
     from certificates.models import Accreditation
     from certificates.services import issue_certificate
     from courses.models import CoursePage
+    from learning.enrolment import enrol
     from learning.models import CourseCompletion
-    from learning.services import enrol
     from organisations.models import Academy, Membership, Role
 
     settings.MEDIA_ROOT = tmp_path

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from certificates.models import Accreditation
+from learning.enrolment import enrol
 from learning.models import CourseCompletion
-from learning.services import enrol
 from organisations.models import Academy, Membership, Role, Signatory
 
 ACADEMY_NAMES = {

@@ -12,8 +12,8 @@ from elearning.languages import PLATFORM_LANGUAGES
 from h5p.access import make_token, read_token
 from h5p.models import H5PLibrary, H5PResult, H5PUserData, LibraryStatus
 from h5p.services import import_package
+from learning.enrolment import enrol
 from learning.models import ActivityResult, Provenance, StatementOutbox
-from learning.services import enrol
 from tests.h5p.conftest import build_zip, tiny_entries
 
 pytestmark = pytest.mark.django_db
@@ -257,7 +257,7 @@ def test_results_that_are_not_recorded(setup, officer, police_course):
     other.force_login(User.objects.create_user("other@example.test", "a-strong-pass-phrase"))
     other_csrf = frame_of_csrf(other, lesson)
     assert post_result(other, token, other_csrf, statement(1, 1)).status_code == 403  # someone else's token
-    from learning.services import withdraw
+    from learning.enrolment import withdraw
 
     withdraw(officer, police_course)
     assert post_result(client, token, csrf, statement(1, 1)).status_code == 403

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import User
 from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
-from learning.services import enrol
+from learning.enrolment import enrol
 
 
 def build_course(slug, *, modules=2, lessons_per_module=2, publish_revision=False, **fields):

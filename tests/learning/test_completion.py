@@ -8,15 +8,11 @@ from django.core.management import call_command
 from django.utils import translation
 
 from courses.models import LessonPage
+from learning.completion import check_rules, evaluate_completion, reevaluate_course
+from learning.enrolment import enrol
 from learning.models import ActivityResult, CourseCompletion, Provenance, RequiredActivity, StatementOutbox
-from learning.services import (
-    check_rules,
-    complete_lesson,
-    enrol,
-    evaluate_completion,
-    record_activity_result,
-    reevaluate_course,
-)
+from learning.progress import complete_lesson
+from learning.results import record_activity_result
 from tests.learning.conftest import build_course, lessons_of
 
 

@@ -6,9 +6,10 @@ import time
 import pytest
 from django.db import connection, connections
 
-from learning import services
+from learning import completion as completion_module
+from learning.enrolment import enrol
 from learning.models import CourseCompletion, Enrolment, LessonProgress, StatementOutbox
-from learning.services import complete_lesson, enrol
+from learning.progress import complete_lesson
 from tests.learning.conftest import lessons_of
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -68,13 +69,13 @@ def test_the_last_two_lessons_in_two_tabs_still_complete_the_course(police_offic
     Checking the rules is slowed down so that, without the lock, both requests would check before
     either commits (write skew); with the lock the second waits and sees the first one's lesson.
     """
-    check_rules = services.check_rules
+    check_rules = completion_module.check_rules
 
     def slow_check_rules(*args, **kwargs):
         time.sleep(0.3)
         return check_rules(*args, **kwargs)
 
-    monkeypatch.setattr(services, "check_rules", slow_check_rules)
+    monkeypatch.setattr(completion_module, "check_rules", slow_check_rules)
     enrol(police_officer, police_course)
     lessons = lessons_of(police_course)
     for lesson in lessons[:-2]:

@@ -2,10 +2,13 @@
 
 import pytest
 
+from core.refusals import Refused
 from courses.models import LessonPage, ModulePage
+from learning.completion import check_rules
 from learning.dashboard import dashboard_context
+from learning.enrolment import enrol
 from learning.models import CourseCompletion
-from learning.services import Refused, check_rules, complete_lesson, enrol
+from learning.progress import complete_lesson
 from learning.state import load_course_state
 from tests.learning.conftest import build_course
 

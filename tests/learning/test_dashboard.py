@@ -3,7 +3,8 @@
 from django.urls import reverse
 
 from courses.models import CoursePage, EnrolmentPolicy
-from learning.services import complete_lesson, enrol, withdraw
+from learning.enrolment import enrol, withdraw
+from learning.progress import complete_lesson
 from tests.learning.conftest import build_course, lessons_of
 
 

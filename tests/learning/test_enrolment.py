@@ -6,7 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail import hooks
 
+from core.refusals import Refused
 from courses.models import EnrolmentPolicy
+from learning.enrolment import bulk_enrol, enrol, withdraw
 from learning.models import (
     CourseCompletion,
     Enrolment,
@@ -16,7 +18,7 @@ from learning.models import (
     StatementOutbox,
 )
 from learning.policy import ENROLMENT_GRANTS_HOOK, can_self_enrol
-from learning.services import Refused, bulk_enrol, complete_lesson, enrol, withdraw
+from learning.progress import complete_lesson
 from tests.learning.conftest import build_course, lessons_of
 
 
@@ -213,9 +215,9 @@ def test_anonymous_enrol_post_goes_to_login(client, police_course):
 def test_course_figures_count_an_enrolment_once_whatever_its_completions(police_course, police_officer):
     from django.utils import timezone
 
+    from learning.enrolment import enrol
     from learning.models import CourseCompletion
     from learning.scoping import course_statistics, courses_statistics
-    from learning.services import enrol
 
     enrolment, _created = enrol(police_officer, police_course, check_policy=False)
     for cycle in (1, 2):

@@ -4,7 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from learning.services import complete_lesson, enrol
+from learning.enrolment import enrol
+from learning.progress import complete_lesson
 from tests.learning.conftest import build_course, lessons_of
 
 

@@ -5,7 +5,10 @@ import json
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.urls import reverse
 
+from learning.enrolment import enrol, withdraw
 from learning.models import Provenance
+from learning.progress import complete_lesson
+from learning.results import record_activity_result
 from learning.scoping import (
     course_statistics,
     courses_statistics,
@@ -15,7 +18,6 @@ from learning.scoping import (
     visible_results,
     visible_statements,
 )
-from learning.services import complete_lesson, enrol, record_activity_result, withdraw
 from tests.learning.conftest import build_course, lessons_of
 
 SCOPES = (visible_enrolments, visible_progress, visible_results, visible_completions, visible_statements)

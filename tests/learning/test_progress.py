@@ -4,9 +4,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.refusals import Refused
 from courses.models import CompletionMode
+from learning.enrolment import enrol
 from learning.models import Enrolment, LessonProgress, StatementOutbox
-from learning.services import Refused, complete_lesson, enrol
+from learning.progress import complete_lesson
 from learning.state import load_course_state
 from tests.learning.conftest import build_course, lessons_of
 

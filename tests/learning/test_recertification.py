@@ -6,8 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.expiry import add_months
+from core.refusals import Refused
+from learning.enrolment import enrol, start_new_cycle
 from learning.models import ActivityResult, CourseCompletion, Enrolment, Provenance, RequiredActivity
-from learning.services import Refused, add_months, complete_lesson, enrol, record_activity_result, start_new_cycle
+from learning.progress import complete_lesson
+from learning.results import record_activity_result
 from tests.learning.conftest import lessons_of
 
 

@@ -7,8 +7,9 @@ from django.db import transaction
 from django.test import override_settings
 
 from learning import statements
+from learning.enrolment import enrol
 from learning.models import Enrolment, LessonProgress, StatementOutbox
-from learning.services import complete_lesson, enrol
+from learning.progress import complete_lesson
 from tests.learning.conftest import lessons_of
 
 

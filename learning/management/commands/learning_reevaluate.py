@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from courses.models import CoursePage
-from learning.services import reevaluate_course
+from learning.completion import reevaluate_course
 
 
 class Command(BaseCommand):
