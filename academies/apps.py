@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AcademiesConfig(AppConfig):
     name = "academies"
     verbose_name = _("Academies")
+
+    def ready(self):
+        from academies import policies
+
+        policies.register()

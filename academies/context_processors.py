@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from academies.scoping import academies_for
+from organisations.access import academies_for
 
 
 def academy_records(request):

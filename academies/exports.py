@@ -111,7 +111,7 @@ class Filters:
 
 
 def completion_rows(completions, academy, filters, now=None):
-    """``completions`` is already scoped (``academies.scoping``); yields tuples in ``COLUMNS`` order."""
+    """``completions`` is already what the requester may export (``core.visibility.visible``); a queryset."""
     now = now or timezone.now()
     certificate = Certificate.objects.filter(completion=OuterRef("pk"), revoked_at__isnull=True).order_by("pk")
     if academy is not None:

@@ -7,15 +7,18 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from academies import exports, scoping
+from academies import exports
 from academies.models import ExportJob, JobStatus
+from core.visibility import visible
+from learning.models import CourseCompletion
+from organisations.access import InAcademy
 
 
 def start_export(user, academy, fmt, filters):
     """Create the job (scoped now: the counts and rows are the requester's view) and enqueue its task."""
     from academies.tasks import run_export
 
-    completions = scoping.visible_completions(user, academy=academy, capability=scoping.MANAGE)
+    completions = visible(InAcademy(user, academy), CourseCompletion, "export")
     job = ExportJob.objects.create(
         academy=academy,
         requested_by=user,
@@ -34,7 +37,7 @@ def run(job_id):
     ExportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
     filters = exports.Filters.parse(job.filters)
     # The requester's rights are checked again when the task runs: a revoked membership exports nothing.
-    completions = scoping.visible_completions(job.requested_by, academy=job.academy, capability=scoping.MANAGE)
+    completions = visible(InAcademy(job.requested_by, job.academy), CourseCompletion, "export")
     rows = exports.iter_rows(completions, job.academy, filters)
 
     def progress(done):

@@ -19,9 +19,11 @@ import urllib.request
 from django.db import transaction
 from django.utils import timezone
 
-from academies import scoping
 from academies.models import LrsDelivery, LrsEndpoint
 from core.sealing import UnsealError
+from core.visibility import visible
+from learning.models import StatementOutbox
+from organisations.access import InAcademy
 
 BATCH = 50
 MAX_BACKOFF = datetime.timedelta(hours=6)
@@ -30,7 +32,8 @@ TIMEOUT = 20
 
 def queue(academy):
     queued = LrsDelivery.objects.filter(academy=academy).values("statement_id")
-    ids = scoping.academy_records(academy.pk, "statements").exclude(pk__in=queued).values_list("pk", flat=True)
+    statements = visible(InAcademy(academy=academy), StatementOutbox)  # the academy's own system
+    ids = statements.exclude(pk__in=queued).values_list("pk", flat=True)
     rows = [LrsDelivery(academy=academy, statement_id=pk) for pk in ids.iterator(chunk_size=2000)]
     LrsDelivery.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
 

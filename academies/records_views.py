@@ -1,6 +1,8 @@
 """Academy staff pages: reports, officers, transcripts, bulk onboarding and exports.
 
-Every queryset comes from ``academies.scoping``; an academy the user may not see is a 404.
+Every queryset comes from the records' permission policies (``core.visibility.visible``), asked as
+the user acting for the academy (``organisations.access.InAcademy``); an academy the user may not
+see is a 404.
 """
 
 import json
@@ -15,14 +17,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from academies import audit, exports, jobs, onboarding, reports, scoping
+from academies import audit, exports, jobs, onboarding, reports
 from academies.models import ApiToken, AuditAction, ExportJob, ImportBatch, JobStatus, TokenScope
 from academies.tokens import create_token
 from academies.transcript import transcript, transcript_pdf
+from core.visibility import visible
+from organisations.access import MANAGE, REPORT, InAcademy, academies_for, can
+from organisations.models import Membership
 
 
-def _academy(request, slug, capability=scoping.REPORT):
-    academy = scoping.academies_for(request.user, capability).filter(slug=slug).first()
+def _academy(request, slug, capability=REPORT):
+    academy = academies_for(request.user, capability).filter(slug=slug).first()
     if academy is None:
         raise Http404
     return academy
@@ -30,10 +35,10 @@ def _academy(request, slug, capability=scoping.REPORT):
 
 @login_required
 def index(request, template="academies/index.html"):
-    academies = scoping.academies_for(request.user)
+    academies = academies_for(request.user)
     if not academies.exists():
         raise PermissionDenied
-    managed = set(scoping.administered_academies(request.user).values_list("pk", flat=True))
+    managed = set(academies_for(request.user, MANAGE).values_list("pk", flat=True))
     return render(request, template, {"academies": academies, "managed": managed})
 
 
@@ -57,7 +62,7 @@ def report(request, slug, template="academies/report.html"):
             "academy": academy,
             "filters": filters,
             "filter_error": error,
-            "can_manage": scoping.can(request.user, scoping.MANAGE, academy),
+            "can_manage": can(request.user, MANAGE, academy),
         },
         status=400 if error else 200,
     )
@@ -75,7 +80,11 @@ def admin_report(request, slug):
 @login_required
 def officers(request, slug):
     academy = _academy(request, slug)
-    memberships = scoping.visible_memberships(request.user, academy=academy).order_by("user__full_name", "user__email")
+    memberships = (
+        visible(InAcademy(request.user, academy), Membership)
+        .select_related("user", "academy")
+        .order_by("user__full_name", "user__email")
+    )
     unit = (request.GET.get("unit") or "").strip()
     if unit:
         memberships = memberships.filter(unit=unit)
@@ -88,7 +97,7 @@ def officers(request, slug):
             "academy": academy,
             "page_obj": page,
             "unit": unit,
-            "can_manage": scoping.can(request.user, scoping.MANAGE, academy),
+            "can_manage": can(request.user, MANAGE, academy),
         },
     )
 
@@ -96,9 +105,11 @@ def officers(request, slug):
 @login_required
 def officer_transcript(request, slug, pk, fmt):
     academy = _academy(request, slug)
-    officer = scoping.officer_in(request.user, pk, academy=academy)
-    if officer is None:
+    officers = visible(InAcademy(request.user, academy), Membership)
+    membership = officers.filter(user_id=pk).select_related("user").first()
+    if membership is None:
         raise Http404
+    officer = membership.user
     data = transcript(request.user, officer, academy)
     audit.record(AuditAction.VIEWED, f"transcript ({fmt})", actor=request.user, academy=academy, officer=officer)
     if fmt == "json":
@@ -112,7 +123,7 @@ def officer_transcript(request, slug, pk, fmt):
 # Bulk onboarding -------------------------------------------------------------------------------
 @login_required
 def import_officers(request, slug):
-    academy = _academy(request, slug, scoping.MANAGE)
+    academy = _academy(request, slug, MANAGE)
     error = None
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -140,7 +151,7 @@ def import_officers(request, slug):
 
 @login_required
 def import_batch(request, slug, pk):
-    academy = _academy(request, slug, scoping.MANAGE)
+    academy = _academy(request, slug, MANAGE)
     batch = get_object_or_404(ImportBatch, pk=pk, academy=academy)
     if request.method == "POST":
         try:
@@ -162,7 +173,7 @@ def import_batch(request, slug, pk):
 # Exports ---------------------------------------------------------------------------------------
 @login_required
 def export_list(request, slug):
-    academy = _academy(request, slug, scoping.MANAGE)
+    academy = _academy(request, slug, MANAGE)
     error = None
     if request.method == "POST":
         fmt = request.POST.get("format")
@@ -180,7 +191,7 @@ def export_list(request, slug):
             return redirect("academies:export", slug=academy.slug, uuid=job.uuid)
     recent = ExportJob.objects.filter(academy=academy, requested_by=request.user)[:20]
     units = sorted(
-        set(scoping.visible_memberships(request.user, academy=academy).exclude(unit="").values_list("unit", flat=True))
+        set(visible(InAcademy(request.user, academy), Membership).exclude(unit="").values_list("unit", flat=True))
     )
     return render(
         request,
@@ -191,7 +202,7 @@ def export_list(request, slug):
 
 
 def _job(request, slug, uuid):
-    academy = _academy(request, slug, scoping.MANAGE)
+    academy = _academy(request, slug, MANAGE)
     return get_object_or_404(ExportJob, uuid=uuid, academy=academy, requested_by=request.user)
 
 
@@ -234,7 +245,7 @@ def api_tokens(request):
         raise PermissionDenied
     created = None
     if request.method == "POST":
-        academy = get_object_or_404(scoping.academies_for(request.user), pk=request.POST.get("academy") or 0)
+        academy = get_object_or_404(academies_for(request.user), pk=request.POST.get("academy") or 0)
         scopes = [s for s in request.POST.getlist("scopes") if s in TokenScope.values]
         name = (request.POST.get("name") or "").strip()[:100]
         if not scopes or not name:
@@ -246,7 +257,7 @@ def api_tokens(request):
         "academies/api_tokens.html",
         {
             "tokens": ApiToken.objects.select_related("academy"),
-            "academies": scoping.academies_for(request.user),
+            "academies": academies_for(request.user),
             "scopes": TokenScope.choices,
             "created": created,
         },

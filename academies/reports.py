@@ -6,15 +6,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from academies import scoping
+from certificates.models import Certificate
+from core.visibility import visible
 from courses.models import CoursePage
+from learning.models import ActivityResult, CourseCompletion, Enrolment
+from organisations.access import InAcademy
+from organisations.models import Membership
 
 
 def figures(user, academy, filters):
-    completions = scoping.visible_completions(user, academy=academy)
-    enrolments = scoping.visible_enrolments(user, academy=academy)
-    results = scoping.visible_results(user, academy=academy)
-    members = scoping.visible_memberships(user, academy=academy)
+    viewer = InAcademy(user, academy)
+    completions = visible(viewer, CourseCompletion)
+    enrolments = visible(viewer, Enrolment)
+    results = visible(viewer, ActivityResult)
+    members = visible(viewer, Membership).select_related("user", "academy")
     if filters.unit:
         unit_users = members.filter(unit=filters.unit).values("user_id")
         completions = completions.filter(user_id__in=unit_users)
@@ -78,7 +83,7 @@ def figures(user, academy, filters):
         .select_related("user")
         .order_by("expires_at")[:200]
     )
-    certificates = scoping.visible_certificates(user, academy=academy)
+    certificates = visible(viewer, Certificate)
     totals = {
         "enrolled": sum(row["enrolled"] for row in per_course),
         "started": sum(row["started"] for row in per_course),

@@ -5,17 +5,22 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from academies import scoping
+from certificates.models import Certificate
+from core.visibility import visible
 from courses.models import CoursePage
+from learning.models import CourseCompletion, Enrolment
+from organisations.access import InAcademy
+from organisations.models import Membership
 
 
 def transcript(viewer, officer, academy):
-    """Built from scoped querysets only: what ``viewer`` may see of ``officer`` in ``academy``."""
-    enrolments = scoping.visible_enrolments(viewer, academy=academy).filter(user=officer).order_by("enrolled_at")
-    completions = scoping.visible_completions(viewer, academy=academy).filter(user=officer).order_by("completed_at")
-    certificates = scoping.visible_certificates(viewer, academy=academy).filter(user=officer).order_by("issued_at")
+    """Built from the records' policies only: what ``viewer`` may see of ``officer`` in ``academy``."""
+    acting = InAcademy(viewer, academy)
+    enrolments = visible(acting, Enrolment, learner=officer).order_by("enrolled_at")
+    completions = visible(acting, CourseCompletion, learner=officer).order_by("completed_at")
+    certificates = visible(acting, Certificate, learner=officer).order_by("issued_at")
     titles = dict(CoursePage.objects.filter(pk__in=enrolments.values("course_id")).values_list("pk", "title"))
-    membership = scoping.visible_memberships(viewer, academy=academy).filter(user=officer).first()
+    membership = visible(acting, Membership, learner=officer).first()
     now = timezone.now()
     courses = [
         {

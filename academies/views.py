@@ -9,17 +9,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from academies.scoping import MANAGE, administered_academies, visible_certificates
 from certificates import codes
 from certificates.forms import ReasonForm
+from certificates.models import Certificate
 from certificates.services import NotAllowed, reissue, revoke
+from core.visibility import visible
+from organisations.access import MANAGE, InAcademy, academies_for
 
 
 def _administered(request):
-    academies = administered_academies(request.user)
+    academies = academies_for(request.user, MANAGE)
     if not academies.exists():
         raise PermissionDenied
-    return visible_certificates(request.user, capability=MANAGE), academies
+    return visible(InAcademy(request.user), Certificate, "change"), academies
 
 
 @login_required

@@ -12,13 +12,12 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.widgets.button import Button
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from academies import scoping
 from academies.models import AuditEntry, LrsEndpoint
 from certificates.models import Accreditation, Certificate
+from organisations.access import academies_for
 from organisations.models import Academy, Membership
 
 
@@ -57,34 +56,11 @@ class CertificateViewSet(SnippetViewSet):
     search_fields = []
     inspect_view_enabled = True
     panels = [FieldPanel("holder_name", read_only=True), FieldPanel("revoked_reason", read_only=True)]
-
-    def get_permission_policy(self):
-        from wagtail.permission_policies import ModelPermissionPolicy
-
-        class ViewOnly(ModelPermissionPolicy):
-            def user_has_permission(self, user, action):
-                model_permission = super().user_has_permission
-                return action == "view" and (model_permission(user, "view") or model_permission(user, "change"))
-
-        return ViewOnly(self.model)
-
-
-class SuperuserReadOnly(BasePermissionPolicy):
-    """Only site administrators, and only to read (the audit log is append-only); Wagtail's base
-    policy derives every other question from these two."""
-
-    def user_has_permission(self, user, action):
-        return user.is_active and user.is_superuser and action == "view"
-
-    def users_with_any_permission(self, actions):
-        from django.contrib.auth import get_user_model
-
-        users = get_user_model().objects.filter(is_superuser=True, is_active=True)
-        return users if "view" in actions else users.none()
+    # Read-only: certificates.policies.CertificatePolicy, registered for the model.
 
 
 class AuditViewSet(SnippetViewSet):
-    """Who exported or viewed which officer records (site administrators only)."""
+    """Who exported or viewed which officer records (site administrators only: academies.policies)."""
 
     model = AuditEntry
     icon = "history"
@@ -92,9 +68,6 @@ class AuditViewSet(SnippetViewSet):
     list_display = ["created_at", "actor", "token", "academy", "officer", "action", "what"]
     list_filter = ["action", "academy"]
     inspect_view_enabled = True
-
-    def get_permission_policy(self):
-        return SuperuserReadOnly(self.model)
 
 
 class LrsEndpointForm(WagtailAdminModelForm):
@@ -164,7 +137,7 @@ def register_preview_url():
 
 class AcademyReportsMenuItem(MenuItem):
     def is_shown(self, request):
-        return scoping.academies_for(request.user).exists()
+        return academies_for(request.user).exists()
 
 
 @hooks.register("register_admin_menu_item")

@@ -1,8 +1,9 @@
 """Trainer views in the Wagtail admin: quizzes, attempts, item analysis, regrade, question import/export.
 
-Trainers who can edit a quiz page see its attempts without officers' names (attempt number,
-score, dates) and the aggregate item analysis, and may regrade; names are shown only to records
-administrators (``assessments.view_attempt`` or superusers), as ``learning.scoping`` does.
+Trainers who may author a quiz page (``courses.permissions.may_author``) see its attempts without
+officers' names (attempt number, score, dates) and the aggregate item analysis, and may regrade;
+names are shown only to those who may see every attempt (``assessments.policies``: records
+administrators with ``assessments.view_attempt``, or superusers).
 """
 
 from django import forms
@@ -22,19 +23,20 @@ from assessments.analysis import facility_chart, item_analysis
 from assessments.formats.common import ImportFailed
 from assessments.formats.importer import export_questions, import_questions
 from assessments.models import Attempt, AttemptState, Question, QuestionCategory, QuizPage
-from assessments.scoping import can_manage_quiz, is_attempts_admin
+from core.visibility import policy_for
+from courses.permissions import may_author
 from elearning.languages import django_languages
 
 
 def _quiz_for(request, quiz_id):
     quiz = get_object_or_404(QuizPage, pk=quiz_id)
-    if not can_manage_quiz(request.user, quiz):
+    if not may_author(request.user, quiz):
         raise PermissionDenied
     return quiz
 
 
 def quiz_index(request):
-    quizzes = [q for q in QuizPage.objects.order_by("path") if can_manage_quiz(request.user, q)]
+    quizzes = [q for q in QuizPage.objects.order_by("path") if may_author(request.user, q)]
     counts = dict(
         Attempt.objects.filter(quiz__in=quizzes, state=AttemptState.FINISHED)
         .values_list("quiz_id")
@@ -53,7 +55,7 @@ def quiz_report(request, quiz_id):
     context = {
         "quiz": quiz,
         "attempts": attempts,
-        "show_names": is_attempts_admin(request.user),
+        "show_names": policy_for(Attempt).user_has_permission(request.user, "view"),
         "stats": stats,
         "chart": facility_chart(stats, _("Facility index per question (bars) and discrimination index (marks)"))
         if stats

@@ -27,12 +27,9 @@ def _learning():
 def _enrolment(user, quiz):
     if not _learning():
         return None
-    from learning.models import Enrolment, EnrolmentStatus
+    from learning.api import active_enrolment
 
-    course = quiz.course
-    if course is None:
-        return None
-    return Enrolment.objects.filter(user=user, course=course, status=EnrolmentStatus.ACTIVE).first()
+    return active_enrolment(user, quiz.course)
 
 
 def is_enrolled(user, quiz):

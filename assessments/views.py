@@ -1,5 +1,5 @@
 """Officer-facing quiz views (routes of ``QuizPage``). Every attempt is looked up with its owner:
-an officer can reach only their own attempts (``scoping.own_attempt``), anything else is a 404.
+an officer can reach only their own attempts (``own_attempt``), anything else is a 404.
 
 The attempt form works without JavaScript (Save, Previous/Next, Submit buttons); a small script
 (``static/assessments/attempt.js``) posts the same form to the autosave route as answers change
@@ -16,9 +16,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from assessments import engine, presentation
-from assessments.models import Layout
-from assessments.scoping import own_attempt
+from assessments.models import Attempt, Layout
 from core.refusals import Refused
+from core.visibility import visible
+
+
+def own_attempt(user, quiz, attempt_uuid):
+    """The officer's own attempt of ``quiz``, or 404 (never someone else's, even for administrators)."""
+    attempt = visible(user, Attempt, learner=user).filter(uuid=attempt_uuid, quiz=quiz).first()
+    if attempt is None:
+        raise Http404("No such attempt")
+    attempt.quiz = quiz  # the routed page: no second fetch of its wide row
+    return attempt
 
 
 def _url(quiz, name, **kwargs):

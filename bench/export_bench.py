@@ -118,13 +118,16 @@ def export_in_child(fmt, output):
 
     django.setup()
     from academies import exports
-    from academies.scoping import academy_records
+    from core.visibility import visible
+    from learning.models import CourseCompletion
+    from organisations.access import InAcademy
     from organisations.models import Academy
 
     academy = Academy.objects.get(slug="bench-academy")
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
-    rows = exports.iter_rows(academy_records(academy.pk, "completions"), academy, exports.Filters())
+    completions = visible(InAcademy(academy=academy), CourseCompletion, "export")
+    rows = exports.iter_rows(completions, academy, exports.Filters())
     exports.write(rows, fmt, output)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

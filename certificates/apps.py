@@ -7,4 +7,6 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
-        from certificates import signals  # noqa: F401
+        from certificates import policies, signals  # noqa: F401
+
+        policies.register()

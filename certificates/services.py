@@ -22,6 +22,7 @@ from certificates.models import (
     CertificateEvent,
     EventAction,
 )
+from core.visibility import visible
 from elearning.languages import DEFAULT_LANGUAGE, LANGUAGE_CODES
 from learning.models import CourseCompletion
 from organisations.models import Membership
@@ -142,7 +143,7 @@ def choosable_accreditations(completion):
 def choosable_for_user(user):
     """``(completion, accreditation)`` pairs for every completion of ``user``: what "My certificates"
     offers, in a fixed number of queries (the completions, then ``_choosable``'s)."""
-    completions = CourseCompletion.objects.filter(user=user, course__isnull=False).select_related("course")
+    completions = visible(user, CourseCompletion, learner=user).filter(course__isnull=False).select_related("course")
     return _choosable(list(completions), user.pk)
 
 

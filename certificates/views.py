@@ -15,6 +15,7 @@ from certificates import credentials, throttle, verification
 from certificates.forms import CodeForm, CredentialForm, SurnameForm
 from certificates.models import Accreditation, Certificate
 from core.http import wants_json
+from core.visibility import visible
 from learning.models import CourseCompletion
 from organisations.models import Academy
 
@@ -103,7 +104,7 @@ def status_list(request, slug):
 def my_certificates(request):
     from certificates.services import choosable_for_user
 
-    certificates = Certificate.objects.filter(user=request.user).select_related("academy")
+    certificates = visible(request.user, Certificate, learner=request.user).select_related("academy")
     choices = choosable_for_user(request.user)
     return render(request, "certificates/my_certificates.html", {"certificates": certificates, "choices": choices})
 
@@ -115,7 +116,8 @@ def choose_academy(request):
     from certificates.services import choosable_accreditations
     from certificates.tasks import issue_chosen_certificate_task
 
-    completion = get_object_or_404(CourseCompletion, uuid=request.POST.get("completion"), user=request.user)
+    completions = visible(request.user, CourseCompletion, learner=request.user)
+    completion = get_object_or_404(completions, uuid=request.POST.get("completion"))
     accreditation = get_object_or_404(Accreditation, uuid=request.POST.get("accreditation"))
     if accreditation not in choosable_accreditations(completion):
         raise Http404
@@ -128,7 +130,7 @@ def choose_academy(request):
 
 def _own_certificate(request, uuid):
     """Object-level check: an officer gets only their own certificates (404 otherwise, nothing revealed)."""
-    return get_object_or_404(Certificate, uuid=uuid, user=request.user)
+    return get_object_or_404(visible(request.user, Certificate, learner=request.user), uuid=uuid)
 
 
 @login_required

@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from courses.models import CoursePage
+from courses.permissions import may_author
 from courses.translation_status import course_pages, missing_fields
 from elearning.languages import PLATFORM_LANGUAGES
 
 
 def editable_courses(user):
     """Courses the user may edit: the report shows nothing a trainer could not open anyway."""
-    return [course for course in CoursePage.objects.order_by("path") if course.permissions_for_user(user).can_edit()]
+    return [course for course in CoursePage.objects.order_by("path") if may_author(user, course)]
 
 
 def field_labels(page, names):
@@ -45,7 +46,7 @@ class TranslationStatusCourseView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         course = get_object_or_404(CoursePage, pk=self.kwargs["course_id"])
-        if not course.permissions_for_user(self.request.user).can_edit():
+        if not may_author(self.request.user, course):
             raise PermissionDenied
         pages = course_pages(course, live_only=False)
         rows = [

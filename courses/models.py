@@ -42,9 +42,15 @@ def extra_page_context(page, request, context):
 
     ``courses`` knows nothing of learners: apps that do register a function
     ``fn(page, request, context) -> dict`` with ``@hooks.register("courses_page_context")``.
+    The key ``page_panels`` (template names) adds sections to the page's main column, in hook
+    order; the course and lesson templates include them without naming any higher app.
+    Lessons in ``modules`` may be annotated with ``is_complete`` / ``is_locked`` (the outline shows them).
     """
+    context.setdefault("page_panels", [])
     for fn in hooks.get_hooks("courses_page_context"):
-        context.update(fn(page, request, context) or {})
+        extra = dict(fn(page, request, context) or {})
+        context["page_panels"] = [*context["page_panels"], *extra.pop("page_panels", [])]
+        context.update(extra)
     return context
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 
-from courses.tree import course_of
+from courses.permissions import may_author
+from learning.api import enrolled_on_page
 
 TOKEN_SALT = "h5p.content-token"  # noqa: S105 - a signing salt, not a secret
 
@@ -20,23 +21,13 @@ def token_max_age():
 
 
 def is_enrolled(user, page):
-    """The one access rule for learners: an active enrolment in the lesson's course (learning app)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    course = course_of(page)
-    if course is None:
-        return False
-    from learning.models import EnrolmentStatus
-    from learning.scoping import visible_enrolments
-
-    return visible_enrolments(user, learner=user).filter(course=course, status=EnrolmentStatus.ACTIVE).exists()
+    """Learners: an active enrolment in the lesson's course (learning's one rule)."""
+    return enrolled_on_page(user, page)
 
 
 def can_preview(user, page):
-    """Trainers who may edit the lesson see the activity too (their results are not recorded)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or page.permissions_for_user(user).can_edit()
+    """Trainers who may author the lesson see the activity too (their results are not recorded)."""
+    return may_author(user, page)
 
 
 @dataclass(frozen=True)

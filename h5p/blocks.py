@@ -19,5 +19,5 @@ class H5PBlock(PackageActivityBlock):
 
     class Meta:
         icon = "code"
-        template = "blocks/h5p_block.html"
+        template = "h5p/block.html"
         label = _("Interactive activity (H5P)")

@@ -12,7 +12,7 @@ from django.views.generic import FormView
 
 from courses.models import CoursePage
 from learning.enrolment import bulk_enrol
-from learning.scoping import courses_statistics
+from learning.figures import courses_statistics
 
 
 class EnrolLearnersForm(forms.Form):

@@ -15,7 +15,15 @@ The functions live in one module per concern:
 
 from core.refusals import Refused
 from learning.completion import RulesOutcome, check_rules, evaluate_completion, reevaluate_course
-from learning.enrolment import BulkEnrolReport, bulk_enrol, enrol, start_new_cycle, withdraw
+from learning.enrolment import (
+    BulkEnrolReport,
+    active_enrolment,
+    bulk_enrol,
+    enrol,
+    enrolled_on_page,
+    start_new_cycle,
+    withdraw,
+)
 from learning.progress import complete_lesson, record_lesson_view
 from learning.results import record_activity_result
 
@@ -23,10 +31,12 @@ __all__ = [
     "BulkEnrolReport",
     "Refused",
     "RulesOutcome",
+    "active_enrolment",
     "bulk_enrol",
     "check_rules",
     "complete_lesson",
     "enrol",
+    "enrolled_on_page",
     "evaluate_completion",
     "record_activity_result",
     "record_lesson_view",

@@ -7,4 +7,6 @@ class LearningConfig(AppConfig):
     verbose_name = _("Learning")
 
     def ready(self):
-        from learning import checks, signals  # noqa: F401
+        from learning import checks, policies, signals  # noqa: F401
+
+        policies.register()

@@ -18,7 +18,7 @@ from core.expiry import expires_after
 from courses.models import CoursePage
 from courses.tree import live_lessons
 from learning import statements
-from learning.models import ActivityResult, CourseCompletion, Enrolment, EnrolmentStatus, LessonProgress
+from learning.models import ActivityResult, CourseCompletion, Enrolment, LessonProgress
 from learning.statements import ActivityType, Verb
 
 
@@ -144,9 +144,7 @@ def reevaluate_course(course):
     Returns the number of completions recorded.
     """
     completed_this_cycle = CourseCompletion.objects.filter(enrolment=OuterRef("pk"), cycle=OuterRef("cycle"))
-    pending = Enrolment.objects.filter(course=course, status=EnrolmentStatus.ACTIVE).exclude(
-        Exists(completed_this_cycle)
-    )
+    pending = Enrolment.objects.active().filter(course=course).exclude(Exists(completed_this_cycle))
     count = 0
     for enrolment in pending.iterator():
         completion = evaluate_completion(enrolment, course=course)

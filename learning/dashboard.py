@@ -2,10 +2,11 @@
 
 from types import SimpleNamespace
 
+from core.visibility import visible
 from courses.models import CoursePage, EnrolmentPolicy
 from courses.tree import live_lessons_by_course
+from learning.models import CourseCompletion, Enrolment, LessonProgress
 from learning.policy import audience_for
-from learning.scoping import visible_completions, visible_enrolments, visible_progress
 from learning.state import CourseState
 
 RECOMMENDED_COUNT = 4
@@ -15,18 +16,20 @@ AUDIENCE_FIELD = {"police": "audience_police", "prosecutors": "audience_prosecut
 def dashboard_context(request):
     user = request.user
     enrolments = list(
-        visible_enrolments(user, learner=user).select_related("course").order_by("-last_activity_at", "-enrolled_at")
+        visible(user, Enrolment, learner=user).select_related("course").order_by("-last_activity_at", "-enrolled_at")
     )
     live_courses = [e.course for e in enrolments if e.course.live]
     lessons = live_lessons_by_course(live_courses)
     done = {}
     for enrolment_id, lesson_id, cycle in (
-        visible_progress(user, learner=user)
+        visible(user, LessonProgress)
         .filter(enrolment__in=[e.pk for e in enrolments], completed_at__isnull=False)
         .values_list("enrolment_id", "lesson_id", "cycle")
     ):
         done.setdefault((enrolment_id, cycle), {})[lesson_id] = SimpleNamespace(completed_at=True)
-    completions = list(visible_completions(user, learner=user).select_related("course").order_by("-completed_at"))
+    completions = list(
+        visible(user, CourseCompletion, learner=user).select_related("course").order_by("-completed_at")
+    )
     latest = {}
     for completion in completions:
         if completion.enrolment_id not in latest:

@@ -9,12 +9,33 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.refusals import Refused
+from courses.tree import course_of
 from learning import statements
 from learning.completion import course_activity, evaluate_completion, lock_enrolment
 from learning.models import CourseCompletion, Enrolment, EnrolmentSource, EnrolmentStatus
 from learning.policy import can_self_enrol
 from learning.state import CourseState
 from learning.statements import Verb
+
+
+def active_enrolment(user, course, *, lock=False):
+    """The user's enrolment on ``course`` if they are actively enrolled (not withdrawn), else None.
+
+    The one definition of "actively enrolled". ``lock``: lock the row until the end of the
+    transaction (see ``learning.completion``).
+    """
+    if course is None or user is None or not user.is_authenticated:
+        return None
+    rows = Enrolment.objects.active().filter(user=user, course=course)
+    return (rows.select_for_update() if lock else rows).first()
+
+
+def enrolled_on_page(user, page):
+    """Is ``user`` actively enrolled on the course above ``page``? The rule for opening a course's
+    activities as a learner (quizzes, H5P, SCORM) and having the results recorded."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return active_enrolment(user, course_of(page)) is not None
 
 
 def enrol(user, course, *, by=None, source=EnrolmentSource.SELF, check_policy=True):

@@ -49,6 +49,12 @@ class TouchedOnSave(models.Model):
         super().save(*args, **kwargs)
 
 
+class EnrolmentQuerySet(models.QuerySet):
+    def active(self):
+        """Actively enrolled: the enrolment is not withdrawn (``learning.enrolment.active_enrolment``)."""
+        return self.filter(status=EnrolmentStatus.ACTIVE)
+
+
 class Enrolment(TouchedOnSave):
     """One officer on one course. Withdrawing keeps the row (and its history); re-enrolling reactivates it.
 
@@ -91,6 +97,8 @@ class Enrolment(TouchedOnSave):
     )
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     seconds_spent = models.PositiveIntegerField(_("time spent in this cycle (seconds)"), default=0)
+
+    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enrolment")

@@ -53,14 +53,15 @@ def missing_prerequisites(user, course, required=None):
 
     ``required``: the course's required courses when the caller has already loaded them.
     """
-    from learning.scoping import visible_completions
+    from core.visibility import visible
+    from learning.models import CourseCompletion
 
     if required is None:
         required = list(course.required_courses.all())
     if not required:
         return []
     completed_course_ids = set(
-        visible_completions(user, learner=user)
+        visible(user, CourseCompletion, learner=user)
         .filter(course__in=[c.pk for c in required])
         .values_list("course_id", flat=True)
     )

@@ -1,15 +1,9 @@
-"""An officer's own data, all of it, as JSON: built only from the scoping functions, narrowed to the officer."""
+"""An officer's own data, all of it, as JSON: only what the records' policies show them, narrowed to the officer."""
 
 from django.utils import timezone
 
-from learning.scoping import (
-    visible_completions,
-    visible_enrolments,
-    visible_launches,
-    visible_progress,
-    visible_results,
-    visible_statements,
-)
+from core.visibility import visible
+from learning.models import ActivityResult, CourseCompletion, Enrolment, Launch, LessonProgress, StatementOutbox
 
 PROFILE_FIELDS = (
     "email",
@@ -33,7 +27,7 @@ def export_learner_data(user):
         "exported_at": timezone.now(),
         "profile": profile,
         "enrolments": list(
-            visible_enrolments(user, learner=user)
+            visible(user, Enrolment, learner=user)
             .order_by("enrolled_at")
             .values(
                 "id",
@@ -52,7 +46,7 @@ def export_learner_data(user):
             )
         ),
         "lesson_progress": list(
-            visible_progress(user, learner=user)
+            visible(user, LessonProgress, learner=user)
             .order_by("enrolment_id", "cycle", "lesson__path")
             .values(
                 "enrolment_id",
@@ -65,7 +59,7 @@ def export_learner_data(user):
             )
         ),
         "activity_results": list(
-            visible_results(user, learner=user)
+            visible(user, ActivityResult, learner=user)
             .order_by("occurred_at")
             .values(
                 "uuid",
@@ -84,14 +78,14 @@ def export_learner_data(user):
             )
         ),
         "launches": list(
-            visible_launches(user, learner=user)
+            visible(user, Launch, learner=user)
             .order_by("served_at", "pk")
             .values(
                 "uuid", "page_id", "activity_id", "kind", "package", "language", "issued_at", "served_at", "result_at"
             )
         ),
         "course_completions": list(
-            visible_completions(user, learner=user)
+            visible(user, CourseCompletion, learner=user)
             .order_by("completed_at")
             .values(
                 "uuid",
@@ -108,6 +102,6 @@ def export_learner_data(user):
         ),
         "statements": [
             row.statement
-            for row in visible_statements(user, learner=user).order_by("created_at", "id").only("statement")
+            for row in visible(user, StatementOutbox, learner=user).order_by("created_at", "id").only("statement")
         ],
     }

@@ -8,7 +8,8 @@ from core.refusals import Refused
 from courses.tree import course_of, live_lessons
 from learning import statements
 from learning.completion import course_activity, evaluate_completion
-from learning.models import Enrolment, EnrolmentStatus, LessonProgress
+from learning.enrolment import active_enrolment
+from learning.models import Enrolment, LessonProgress
 from learning.state import CourseState
 from learning.statements import ActivityType, Verb
 
@@ -75,11 +76,7 @@ def complete_lesson(user, lesson, *, language=None, with_state=False):
     if course is None or not course.live:
         raise Refused(_("This lesson is not part of a published course."), status=404)
     with transaction.atomic():
-        enrolment = (
-            Enrolment.objects.select_for_update()
-            .filter(user=user, course=course, status=EnrolmentStatus.ACTIVE)
-            .first()
-        )
+        enrolment = active_enrolment(user, course, lock=True)
         if enrolment is None:
             raise Refused(_("Enrol on this course before recording your progress."))
         progress = {

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from learning import statements
 from learning.completion import evaluate_completion
-from learning.models import ActivityResult, Enrolment, EnrolmentStatus
+from learning.models import ActivityResult, Enrolment
 from learning.statements import ActivityType, Verb
 
 
@@ -40,11 +40,9 @@ def on_activity_result_created(result):
         }
         activity = statements.activity_for(page, ActivityType.ASSESSMENT, result.activity_id)
         enrolments = list(
-            Enrolment.objects.filter(
-                user_id=result.user_id,
-                status=EnrolmentStatus.ACTIVE,
-                course__required_activities__activity_page_id=result.page_id,
-            ).distinct()
+            Enrolment.objects.active()
+            .filter(user_id=result.user_id, course__required_activities__activity_page_id=result.page_id)
+            .distinct()
         )
         statements.append(
             event_key=f"result:{result.uuid}",

@@ -2,7 +2,8 @@
 
 from django.utils import timezone
 
-from learning.scoping import visible_completions, visible_enrolments, visible_progress
+from core.visibility import visible
+from learning.models import CourseCompletion, Enrolment, LessonProgress
 
 # Completions expiring within this many days are shown as "expiring soon" and can be renewed.
 RENEWAL_WINDOW_DAYS = 60
@@ -122,11 +123,11 @@ def load_course_state(user, course, lessons):
     """Three queries at most (enrolment, progress of the current cycle, latest completion)."""
     enrolment = progress = completion = None
     if user.is_authenticated:
-        enrolment = visible_enrolments(user, learner=user).filter(course_id=course.pk).first()
+        enrolment = visible(user, Enrolment, learner=user).filter(course_id=course.pk).first()
     if enrolment is not None:
         progress = {
             row.lesson_id: row
-            for row in visible_progress(user, learner=user).filter(enrolment=enrolment, cycle=enrolment.cycle)
+            for row in visible(user, LessonProgress).filter(enrolment=enrolment, cycle=enrolment.cycle)
         }
-        completion = visible_completions(user, learner=user).filter(enrolment=enrolment).order_by("-cycle").first()
+        completion = visible(user, CourseCompletion).filter(enrolment=enrolment).order_by("-cycle").first()
     return CourseState(course, lessons, enrolment, progress, completion)

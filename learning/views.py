@@ -16,12 +16,13 @@ from django.views.decorators.cache import never_cache
 from accounts.views import safe_next
 from core.http import wants_json
 from core.refusals import Refused
+from core.visibility import visible
 from courses.models import CoursePage, LessonPage
 from learning.dashboard import dashboard_context
 from learning.enrolment import enrol, start_new_cycle, withdraw
+from learning.models import Enrolment
 from learning.privacy import export_learner_data
 from learning.progress import complete_lesson
-from learning.scoping import visible_enrolments
 
 
 def refuse(request, message, status):
@@ -136,7 +137,7 @@ def dashboard_view(request):
 def privacy_view(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    enrolments = visible_enrolments(request.user, learner=request.user).select_related("course")
+    enrolments = visible(request.user, Enrolment, learner=request.user).select_related("course")
     return render(request, "learning/privacy.html", {"enrolments": enrolments})
 
 

@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from courses.models import CoursePage, LessonPage
+from courses.permissions import may_author
 from courses.tree import lessons_of_outline
 from learning.admin_views import EnrolLearnersView
 from learning.policy import can_self_enrol, missing_prerequisites
@@ -28,10 +29,6 @@ def lesson_state(page, request):
     return cache[page.pk]
 
 
-def _can_bypass_locks(page, user):
-    return user.is_authenticated and (user.is_superuser or page.permissions_for_user(user).can_edit())
-
-
 @hooks.register("before_serve_page")
 def refuse_locked_lessons(page, request, serve_args, serve_kwargs):
     """Locked lessons cannot be opened (staff who can edit the lesson excepted)."""
@@ -40,7 +37,7 @@ def refuse_locked_lessons(page, request, serve_args, serve_kwargs):
     state = lesson_state(page, request)
     if state is None:
         return None
-    if state.is_locked(page) and not _can_bypass_locks(page, request.user):
+    if state.is_locked(page) and not may_author(request.user, page):
         return render(
             request,
             "learning/lesson_locked.html",
@@ -65,13 +62,18 @@ def learner_context(page, request, context):
             "learner": state,
             "lesson_complete": state.is_complete(page),
             "next_lesson_locked": bool(next_lesson and state.is_locked(next_lesson)),
+            "page_panels": ["learning/includes/lesson_progress.html"],
         }
     if isinstance(page, CoursePage):
         modules = context.get("modules", [])
         state = load_course_state(request.user, page, lessons_of_outline(modules))
         state.annotate(modules)
         required = list(page.required_courses.all())
-        extra = {"learner": state, "required_courses": required}
+        extra = {
+            "learner": state,
+            "required_courses": required,
+            "page_panels": ["learning/includes/course_enrolment.html"],
+        }
         if not state.is_enrolled:
             extra["enrol_decision"] = None
             if request.user.is_authenticated:

@@ -8,6 +8,7 @@ export DJANGO_SETTINGS_MODULE=elearning.settings.test
 echo "== Database: ${DATABASE_URL:-SQLite (default)}"
 .venv/bin/python manage.py check --fail-level WARNING
 .venv/bin/python manage.py makemigrations --check --dry-run -v 1
+.venv/bin/lint-imports --no-cache  # the layer contract (.importlinter); tests/architecture checks the rest
 bash scripts/check_catalogs.sh
 .venv/bin/python -m courses.demo.validate
 .venv/bin/python -m pytest "$@"

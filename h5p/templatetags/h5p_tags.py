@@ -1,4 +1,4 @@
-"""``{% h5p_player value %}``: the H5P block on a lesson page (used by templates/blocks/h5p_block.html)."""
+"""``{% h5p_player value %}``: the H5P block on a lesson page (used by templates/h5p/block.html)."""
 
 from django import template
 from django.middleware.csrf import get_token

@@ -5,10 +5,10 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from academies.scoping import administered_academies
 from accounts.models import User
 from certificates.models import Certificate, CertificateEvent, EventAction, SigningKey
 from certificates.verification import verify_credential
+from organisations.access import MANAGE, academies_for
 from organisations.models import Academy, Membership, Role
 
 pytestmark = pytest.mark.django_db
@@ -30,10 +30,10 @@ def test_one_membership_per_academy_and_user(academy, member):
 
 
 def test_scoping(academy, other_academy, academy_admin, member):
-    assert list(administered_academies(academy_admin)) == [academy]
-    assert not administered_academies(member).exists()
+    assert list(academies_for(academy_admin, MANAGE)) == [academy]
+    assert not academies_for(member, MANAGE).exists()
     superuser = User.objects.create_superuser("root@example.test", "a-strong-pass-phrase")
-    assert set(administered_academies(superuser)) == {academy, other_academy}
+    assert set(academies_for(superuser, MANAGE)) == {academy, other_academy}
 
 
 def test_an_academy_admin_revokes_with_a_reason_and_an_audit_trail(client, issued, academy_admin):

@@ -12,8 +12,11 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from academies import exports, scoping
+from academies import exports
 from academies.models import AuditEntry, ExportJob
+from core.visibility import visible
+from learning.models import CourseCompletion
+from organisations.access import InAcademy
 from organisations.models import Membership
 from tests.academies.conftest import make_user, record_completion
 
@@ -32,7 +35,7 @@ def records(academy, academy_admin, police_course):
 
 
 def _rows(user, academy, **filters):
-    completions = scoping.visible_completions(user, academy=academy, capability=scoping.MANAGE)
+    completions = visible(InAcademy(user, academy), CourseCompletion, "export")
     return exports.iter_rows(completions, academy, exports.Filters.parse(filters))
 
 

@@ -216,8 +216,8 @@ def test_course_figures_count_an_enrolment_once_whatever_its_completions(police_
     from django.utils import timezone
 
     from learning.enrolment import enrol
+    from learning.figures import course_statistics, courses_statistics
     from learning.models import CourseCompletion
-    from learning.scoping import course_statistics, courses_statistics
 
     enrolment, _created = enrol(police_officer, police_course, check_policy=False)
     for cycle in (1, 2):

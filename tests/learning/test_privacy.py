@@ -1,26 +1,27 @@
-"""Scoping (who sees which records) and the officer's own data export."""
+"""Who sees which learner records (the records' permission policies) and the officer's own data export."""
 
 import json
 
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.urls import reverse
 
+from core.visibility import visible
 from learning.enrolment import enrol, withdraw
-from learning.models import Provenance
+from learning.figures import course_statistics, courses_statistics
+from learning.models import ActivityResult, CourseCompletion, Enrolment, LessonProgress, Provenance, StatementOutbox
 from learning.progress import complete_lesson
 from learning.results import record_activity_result
-from learning.scoping import (
-    course_statistics,
-    courses_statistics,
-    visible_completions,
-    visible_enrolments,
-    visible_progress,
-    visible_results,
-    visible_statements,
-)
 from tests.learning.conftest import build_course, lessons_of
 
-SCOPES = (visible_enrolments, visible_progress, visible_results, visible_completions, visible_statements)
+
+def _visible(model):
+    return lambda viewer, learner=None: visible(viewer, model, learner=learner)
+
+
+visible_enrolments, visible_progress = _visible(Enrolment), _visible(LessonProgress)
+SCOPES = tuple(
+    _visible(model) for model in (Enrolment, LessonProgress, ActivityResult, CourseCompletion, StatementOutbox)
+)
 
 
 def activity(user, course):

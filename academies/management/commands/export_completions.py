@@ -3,7 +3,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from academies import exports
-from academies.scoping import academy_records
+from core.visibility import visible
+from learning.models import CourseCompletion
+from organisations.access import InAcademy
 from organisations.models import Academy
 
 
@@ -33,6 +35,6 @@ class Command(BaseCommand):
             academy = Academy.objects.filter(slug=options["academy"]).first()
             if academy is None:
                 raise CommandError(f"No academy with the slug {options['academy']!r}.")
-            completions = academy_records(academy.pk, "completions")
+            completions = visible(InAcademy(academy=academy), CourseCompletion, "export")
         exports.write(exports.iter_rows(completions, academy, filters), options["format"], options["output"])
         self.stdout.write(f"Wrote {options['output']}.")
