@@ -65,6 +65,14 @@ class Accreditation(models.Model):
         default=False,
         help_text=_("Officers who are not members may choose this academy for their certificate."),
     )
+    server_graded_only = models.BooleanField(
+        _("only server-graded activities count"),
+        default=False,
+        help_text=_(
+            "Certificates are issued only for completions whose required activities were passed with results graded "
+            "on the server (quizzes), not scored in the officer's browser (H5P, SCORM)."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     panels = [
@@ -75,6 +83,7 @@ class Accreditation(models.Model):
         FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
         FieldPanel("status"),
         FieldPanel("open_to_all"),
+        FieldPanel("server_graded_only"),
     ]
 
     class Meta:
@@ -93,6 +102,10 @@ class Accreditation(models.Model):
         super().clean()
         if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": _("The end date must come after the start date.")})
+
+    def accepts(self, completion):
+        """Whether a certificate may be issued for ``completion`` under this accreditation's grading rule."""
+        return not self.server_graded_only or completion.graded_on_server is True
 
     def in_force(self, on_date):
         return (

@@ -95,7 +95,7 @@ def automatic_accreditations(completion):
     if not in_force:
         return []
     member_of = _member_academy_ids(completion.user_id)
-    return [a for a in in_force if a.academy_id in member_of]
+    return [a for a in in_force if a.academy_id in member_of and a.accepts(completion)]
 
 
 def _choosable(completions, user_id):
@@ -128,6 +128,7 @@ def _choosable(completions, user_id):
         for accreditation in by_course.get(completion.course_id, ()):
             if (
                 accreditation.in_force(on_date)
+                and accreditation.accepts(completion)
                 and (completion.pk, accreditation.pk) not in issued
                 and (accreditation.open_to_all or accreditation.academy_id in member_of)
             ):
@@ -227,6 +228,8 @@ def issue_certificate(completion, accreditation, *, actor=None):
     ).first()
     if existing is not None:
         return existing, False
+    if not accreditation.accepts(completion):
+        raise NotAllowed(_("This accreditation counts only activities graded on the server."))
     with transaction.atomic():
         # Serialise issuers of the same completion (other workers, retries) on its row.
         completion = (

@@ -1,26 +1,40 @@
 """H5P packages (stored once, content addressed), their libraries, learner state and results."""
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class LibraryStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
+    PENDING = "pending", _("Awaiting approval")
     BLOCKED = "blocked", _("Blocked")
 
 
 class H5PLibrary(models.Model):
-    """One H5P library version (``Machine.Name`` major.minor), shared by every package that uses it.
+    """One version of an H5P library (``Machine.Name`` major.minor.patch, and its exact files).
 
-    Files live in ``MEDIA_ROOT/h5p/libraries/<Machine.Name-major.minor>/``; a newer patch version
-    replaces an older one, as in H5P core. A blocked library is refused at upload and never served.
+    Versions are immutable: files live in ``MEDIA_ROOT/h5p/libraries/<storage>/`` and are never
+    replaced. A package is pinned to the versions it was imported with. The first version of a
+    ``Machine.Name-major.minor`` is approved with its package (its uploader is trusted with scripts);
+    another patch, or other bytes under the same version number, is a new version that waits for
+    someone with ``h5p.change_h5plibrary`` to approve it, and packages using it are not shown until then.
+    A blocked version is refused at upload and never served.
     """
 
     machine_name = models.CharField(_("machine name"), max_length=255)
     major_version = models.PositiveIntegerField(_("major version"))
     minor_version = models.PositiveIntegerField(_("minor version"))
     patch_version = models.PositiveIntegerField(_("patch version"), default=0)
+    fingerprint = models.CharField(
+        _("files fingerprint"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Identifies the library's files: the same version number with other files is another version."),
+    )
+    storage = models.CharField(_("folder"), max_length=255, editable=False)
     title = models.CharField(_("title"), max_length=255, blank=True)
     runnable = models.BooleanField(_("runnable"), default=False)
     status = models.CharField(
@@ -34,10 +48,11 @@ class H5PLibrary(models.Model):
     class Meta:
         verbose_name = _("H5P library")
         verbose_name_plural = _("H5P libraries")
-        ordering = ["machine_name", "major_version", "minor_version"]
+        ordering = ["machine_name", "major_version", "minor_version", "patch_version", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["machine_name", "major_version", "minor_version"], name="h5p_one_library_per_version"
+                fields=["machine_name", "major_version", "minor_version", "patch_version", "fingerprint"],
+                name="h5p_one_row_per_library_version",
             )
         ]
 
@@ -55,6 +70,10 @@ class H5PLibrary(models.Model):
     @property
     def is_blocked(self):
         return self.status == LibraryStatus.BLOCKED
+
+    @property
+    def is_approved(self):
+        return self.status == LibraryStatus.APPROVED
 
 
 class H5PPackage(models.Model):
@@ -74,6 +93,20 @@ class H5PPackage(models.Model):
     )
     runtime_libraries = models.JSONField(
         _("libraries loaded by the player"), default=list, editable=False, help_text=_("Dependency closure, in order.")
+    )
+    content_key = models.CharField(
+        _("content address"),
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text=_("The package's files are served under this key (derived from its SHA-256 and the site's secret)."),
+    )
+    library_set = models.CharField(
+        _("library set"),
+        max_length=64,
+        db_index=True,
+        editable=False,
+        help_text=_("Identifies the exact library versions the player loads (part of their files' addresses)."),
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -112,8 +145,16 @@ class H5PPackage(models.Model):
                 codes.update(library.languages)
         return sorted(codes | ({self.language} if self.language and self.language != "und" else set()))
 
+    def runtime_library_rows(self):
+        """The pinned library versions the player loads, in loading order."""
+        by_folder = {library.folder: library for library in self.libraries.all()}
+        return [by_folder[folder] for folder in self.runtime_libraries if folder in by_folder]
+
     def blocked_libraries(self):
-        return [lib for lib in self.libraries.all() if lib.is_blocked and lib.folder in self.runtime_libraries]
+        return [library for library in self.runtime_library_rows() if library.is_blocked]
+
+    def pending_libraries(self):
+        return [library for library in self.runtime_library_rows() if library.status == LibraryStatus.PENDING]
 
 
 class H5PUserData(models.Model):
@@ -165,6 +206,15 @@ class H5PResult(models.Model):
     minimum_score = models.PositiveSmallIntegerField(_("minimum score (%)"))
     statement = models.JSONField(_("statement from the player"))
     activity_result_uuid = models.UUIDField(_("activity result"), null=True, blank=True)
+    launch = models.OneToOneField(
+        "learning.Launch",
+        verbose_name=_("launch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="h5p_result",
+        help_text=_("The launch the result was reported under: when the content was served to the officer."),
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -175,3 +225,29 @@ class H5PResult(models.Model):
 
     def __str__(self):
         return f"{self.user_id} · {self.page_id} · {self.raw_score}/{self.max_score}"
+
+    @property
+    @admin.display(description=_("served at"))
+    def served_at(self):
+        return self.launch.served_at if self.launch_id else None
+
+    @property
+    def seconds_taken(self):
+        """From serving the activity to recording this result (None for results older than launches)."""
+        if not self.launch_id:
+            return None
+        return max(0, int((self.created_at - self.launch.served_at).total_seconds()))
+
+    @property
+    @admin.display(description=_("time taken"))
+    def time_taken(self):
+        seconds = self.seconds_taken
+        if seconds is None:
+            return "-"
+        minutes, seconds = divmod(seconds, 60)
+        return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": seconds}
+
+    @property
+    @admin.display(description=_("launch id"))
+    def launch_id_display(self):
+        return str(self.launch.uuid) if self.launch_id else "-"

@@ -1,20 +1,19 @@
-"""Views on the content origin (player page, files, resume state) and on the platform (results).
+"""H5P on the content origin (launch document, files, resume state) and on the platform (results).
 
-Content-origin views (h5p/content_urls.py, reachable only on ``CUSTODIA_CONTENT_ORIGIN``'s host) authenticate
-with the signed token in the URL (the content origin has no session cookie), send explicit content types,
-``nosniff`` and a strict Content-Security-Policy.
+Content-origin views (h5p/content_urls.py) are reachable only on ``CUSTODIA_CONTENT_ORIGIN``'s host, where
+no session exists (``learning.launch``). Only the launch document carries a token; the package's files
+and libraries are on stable content-addressed URLs cached for a year. Every response sends explicit
+content types, ``nosniff`` and a strict Content-Security-Policy.
 """
 
 import json
 import mimetypes
 import posixpath
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,14 +21,24 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from wagtail.models import Page
 
-from h5p.access import Grant, is_enrolled, read_token
-from h5p.models import H5PPackage, H5PResult, H5PUserData, LibraryStatus
-from h5p.player import block_packages, block_settings, find_block, player_options
-from h5p.services import content_dir, libraries_dir
-from h5p.validation import CONTENT_EXTENSIONS, LIBRARY_EXTENSIONS
-from learning.launch import content_url
+from h5p.access import is_enrolled
+from h5p.models import H5PLibrary, H5PPackage, H5PResult, H5PUserData, LibraryStatus
+from h5p.player import (
+    block_packages,
+    block_settings,
+    content_path,
+    find_block,
+    minimum_seconds,
+    player_file_path,
+    player_key,
+    player_options,
+    preload_urls,
+)
+from h5p.services import content_dir, library_dir
+from h5p.validation import CONTENT_EXTENSIONS, LIBRARY_EXTENSIONS, LIBRARY_FOLDER_RE
+from learning import launch as launches
+from learning.content_files import PRIVATE_IMMUTABLE, PUBLIC_IMMUTABLE, file_response
 
 # Explicit types: never guessed from the bytes, never text/html.
 CONTENT_TYPES = {
@@ -56,9 +65,9 @@ CONTENT_TYPES = {
 }
 # Files that are not the player's scripts: no script may run in them, even when opened directly.
 FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src 'self'; sandbox"
-PLAYER_DIST = "h5p-standalone/dist"
-OWN_PLAYER_FILES = Path(__file__).resolve().parent / "static" / "h5p"
 PLAYER_INLINE_SCRIPT_HASH = "sha256-8CniZYrnO46q7MvZ3m08Wom1HH/ZhyXmm29kBKTV1rk="
+MAX_RESULT_BYTES = 256 * 1024
+MAX_STATE_BYTES = 1024 * 1024
 
 
 def _content_type(path):
@@ -85,79 +94,74 @@ def _safe_relative(path):
     return path
 
 
-def _grant_or_404(request, token, *, with_h5p_json=True):
-    grant = read_token(token)
-    if grant is None:
+def _extension(path):
+    return posixpath.splitext(path)[1].lower().lstrip(".")
+
+
+# Content origin: files ------------------------------------------------------------------------------------
+@require_GET
+def content_file(request, key, path):
+    """A file of the package (h5p.json, content/...), for a browser its launch let in."""
+    if not launches.files_granted(request, f"/h5p/content/{key}/"):
         raise Http404
-    packages = H5PPackage.objects.all() if with_h5p_json else H5PPackage.objects.defer("h5p_json")
-    package = packages.filter(pk=grant.package_id).first()
-    if package is None:
+    path = _safe_relative(path)
+    if not (path == "h5p.json" or (path.startswith("content/") and _extension(path) in CONTENT_EXTENSIONS)):
         raise Http404
-    return grant, package
-
-
-def _library_blocked(package, folder):
-    """Whether the package's library in ``folder`` (``Machine.Name-major.minor``) is blocked: one query."""
-    machine_name, _dash, version = folder.rpartition("-")
-    major, _dot, minor = version.partition(".")
-    if not (major.isdecimal() and minor.isdecimal()) or f"{machine_name}-{int(major)}.{int(minor)}" != folder:
-        return any(library.folder == folder for library in package.blocked_libraries())
-    return package.libraries.filter(
-        machine_name=machine_name, major_version=int(major), minor_version=int(minor), status=LibraryStatus.BLOCKED
-    ).exists()
-
-
-def _file_response(path, name, *, script_allowed=False):
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=_content_type(name))
-    response["Cache-Control"] = "private, max-age=3600"
-    return _harden(response, csp=None if script_allowed else FILE_CSP)
+    sha256 = H5PPackage.objects.filter(content_key=key).values_list("sha256", flat=True).first()
+    if sha256 is None:
+        raise Http404
+    response = file_response(
+        request, content_dir(sha256) / path, content_type=_content_type(path), cache_control=PRIVATE_IMMUTABLE
+    )
+    return _harden(response)
 
 
 @require_GET
-def content_file(request, token, path):
-    """A file of the package (h5p.json, content/...), under the token's grant."""
-    _grant, package = _grant_or_404(request, token, with_h5p_json=False)
+def library_file(request, key, path):
+    """A file of an approved library version, addressed by the set of versions a package loads."""
     path = _safe_relative(path)
-    extension = posixpath.splitext(path)[1].lower().lstrip(".")
-    if not (path == "h5p.json" or (path.startswith("content/") and extension in CONTENT_EXTENSIONS)):
+    folder, _sep, rest = path.partition("/")
+    match = LIBRARY_FOLDER_RE.match(folder)
+    extension = _extension(path)
+    if match is None or not rest or extension not in LIBRARY_EXTENSIONS:
         raise Http404
-    return _file_response(content_dir(package.sha256) / path, path)
+    machine_name = folder[: -len(f"-{match.group(1)}.{match.group(2)}")]
+    library = (
+        H5PLibrary.objects.filter(
+            packages__library_set=key,
+            machine_name=machine_name,
+            major_version=int(match.group(1)),
+            minor_version=int(match.group(2)),
+            status=LibraryStatus.APPROVED,
+        )
+        .only("storage")
+        .first()
+    )
+    if library is None:
+        raise Http404
+    response = file_response(
+        request, library_dir(library) / rest, content_type=_content_type(path), cache_control=PUBLIC_IMMUTABLE
+    )
+    return _harden(response, csp=None if extension in ("js", "css") else FILE_CSP)
 
 
 @require_GET
-def library_file(request, token, path):
-    """A file of one of the package's libraries, unless that library is blocked."""
-    _grant, package = _grant_or_404(request, token, with_h5p_json=False)
+def player_file(request, key, path):
+    """The player (h5p-standalone from ``npm ci``, never a CDN) and our own files, under the player's key."""
     path = _safe_relative(path)
-    folder = path.split("/", 1)[0]
-    extension = posixpath.splitext(path)[1].lower().lstrip(".")
-    if folder not in package.runtime_libraries or extension not in LIBRARY_EXTENSIONS:
+    extension = _extension(path)
+    if key != player_key() or extension not in LIBRARY_EXTENSIONS | {"gif"}:
         raise Http404
-    if _library_blocked(package, folder):
+    source = player_file_path(path)
+    if source is None:
         raise Http404
-    return _file_response(libraries_dir() / path, path, script_allowed=extension in ("js", "css"))
-
-
-@require_GET
-def player_file(request, path):
-    """h5p-standalone's dist files from node_modules (``npm ci``, never a CDN), and ours under ``custodia/``."""
-    path = _safe_relative(path)
-    root = Path(settings.NODE_MODULES_DIR) / PLAYER_DIST
-    if path.startswith("custodia/"):
-        root, path = OWN_PLAYER_FILES, path.removeprefix("custodia/")
-    extension = posixpath.splitext(path)[1].lower().lstrip(".")
-    if extension not in LIBRARY_EXTENSIONS | {"gif"}:
-        raise Http404
-    response = _file_response(root / path, path, script_allowed=extension in ("js", "css"))
-    response["Cache-Control"] = "public, max-age=86400"
+    response = file_response(request, source, content_type=_content_type(path), cache_control=PUBLIC_IMMUTABLE)
+    response = _harden(response, csp=None if extension in ("js", "css") else FILE_CSP)
     response["Cross-Origin-Resource-Policy"] = "same-site"
     return response
 
 
+# Content origin: the launch document -------------------------------------------------------------------------
 def embed_csp(parent_origin):
     return "; ".join(
         [
@@ -181,47 +185,66 @@ def embed_csp(parent_origin):
     )
 
 
+def _state_rows(launch, package_id):
+    return H5PUserData.objects.filter(
+        user_id=launch.user_id, package_id=package_id, page_id=launch.page_id, block_id=launch.activity_id[:64]
+    )
+
+
 @require_GET
-@never_cache
 @xframe_options_exempt  # framing is limited by CSP frame-ancestors to the platform's origin
-def embed(request, token):
-    """The player page, framed by the lesson page on the platform's origin."""
-    grant, package = _grant_or_404(request, token)
-    user = get_user_model().objects.filter(pk=grant.user_id, is_active=True).first()
-    if user is None:
+def launch_document(request, token):
+    """The player page, framed by the lesson page: serving it records the launch and lets the browser in."""
+    launch = launches.redeem(token, kind="h5p")
+    if launch is None:
         raise Http404
-    with translation.override(grant.language or settings.LANGUAGE_CODE):
-        blocked = package.blocked_libraries()
-        options = player_options(token=token, package=package, grant=grant, user=user, request=request)
+    package = H5PPackage.objects.filter(sha256=launch.package).first()
+    if package is None:
+        raise Http404
+    libraries = package.runtime_library_rows()
+    parent_origin = launches.public_origin()
+    with translation.override(launch.language or settings.LANGUAGE_CODE):
+        unavailable = [library for library in libraries if not library.is_approved]
+        options = player_options(
+            launch=launch, package=package, user=launch.user, state_rows=_state_rows(launch, package.pk)
+        )
         language = options.pop("_language")
         response = render(
             request,
             "h5p/embed.html",
             {
                 "package": package,
-                "blocked": blocked,
-                "config": {"options": options, "parentOrigin": grant.parent_origin},
+                "unavailable": unavailable,
+                "config": {"options": options, "parentOrigin": parent_origin},
                 "language": language,
-                "player_css": options["frameCss"],
-                "player_js": options["frameJs"].replace("frame.bundle.js", "main.bundle.js"),
-                "embed_js": content_url("/h5p/player/custodia/h5p-embed.js"),
-                "embed_css": content_url("/h5p/player/custodia/h5p-embed.css"),
+                "preload": preload_urls(package, libraries),
+                "player_js": launches.content_url(f"/h5p/player/{player_key()}/main.bundle.js"),
+                "embed_js": launches.content_url(f"/h5p/player/{player_key()}/custodia/embed.js"),
+                "embed_css": launches.content_url(f"/h5p/player/{player_key()}/custodia/embed.css"),
             },
         )
-    return _harden(response, csp=embed_csp(grant.parent_origin))
+    response["Cache-Control"] = "no-store"
+    launches.grant_files(response, launch, content_path(package))
+    return _harden(response, csp=embed_csp(parent_origin))
 
 
-@csrf_exempt  # authenticated by the signed token in the path, not by cookies: nothing ambient to forge
+# Content origin: the officer's saved state -------------------------------------------------------------------
+@csrf_exempt  # authenticated by the signed launch in the path, not by cookies: nothing ambient to forge
 @require_http_methods(["GET", "POST"])
 @never_cache
-def user_data(request, token, content_id, data_type, sub_content_id):
-    """H5P's contentUserData endpoint: the officer's resume state for this block."""
-    grant, package = _grant_or_404(request, token, with_h5p_json=False)
+def user_data(request, session, content_id, data_type, sub_content_id):
+    """H5P's contentUserData endpoint: the officer's resume state for this block, under a served launch."""
+    launch = launches.launch_for_session(session, kind="h5p")
+    if launch is None:
+        raise Http404
+    package_id = H5PPackage.objects.filter(sha256=launch.package).values_list("pk", flat=True).first()
+    if package_id is None:
+        raise Http404
     key = {
-        "user_id": grant.user_id,
-        "package": package,
-        "page_id": grant.page_id,
-        "block_id": grant.block_id,
+        "user_id": launch.user_id,
+        "package_id": package_id,
+        "page_id": launch.page_id,
+        "block_id": launch.activity_id[:64],
         "sub_content_id": str(sub_content_id)[:64],
         "data_type": str(data_type)[:64],
     }
@@ -229,8 +252,11 @@ def user_data(request, token, content_id, data_type, sub_content_id):
         row = H5PUserData.objects.filter(**key).first()
         return _harden(JsonResponse({"success": True, "data": row.data if row else False}))
     data = request.POST.get("data", "")
-    if len(data) > 1024 * 1024:
+    if len(data) > MAX_STATE_BYTES:
         return _harden(JsonResponse({"success": False, "message": _("The saved state is too large.")}, status=413))
+    if "\x00" in data:
+        message = _("The saved state could not be read.")
+        return _harden(JsonResponse({"success": False, "message": message}, status=400))
     if data in ("", "0") or request.POST.get("invalidate") == "1" and data == "0":
         H5PUserData.objects.filter(**key).delete()
     else:
@@ -240,8 +266,14 @@ def user_data(request, token, content_id, data_type, sub_content_id):
     return _harden(JsonResponse({"success": True}))
 
 
+# Platform: results -----------------------------------------------------------------------------------------------
+MAX_SCORE = Decimal(100000)
+
+
 def _number(value):
     if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError
+    if isinstance(value, str) and len(value) > 32:
         raise ValueError
     number = Decimal(str(value))
     if not number.is_finite():
@@ -256,41 +288,97 @@ def score_of(statement):
         raw, maximum = _number(score["raw"]), _number(score["max"])
     except (KeyError, TypeError, ValueError, InvalidOperation):
         return None
-    if maximum <= 0 or maximum > 100000 or raw < 0 or raw > maximum:
+    if maximum <= 0 or maximum > MAX_SCORE or raw < 0 or raw > maximum:
+        return None
+    raw, maximum = raw.quantize(Decimal("0.01")), maximum.quantize(Decimal("0.01"))
+    if maximum <= 0:
         return None
     percent = (raw * 100 / maximum).quantize(Decimal("0.01"))
-    return raw.quantize(Decimal("0.01")), maximum.quantize(Decimal("0.01")), percent
+    return raw, maximum, percent
 
 
 def _is_top_level(statement):
-    context = statement.get("context") or {}
-    return not (context.get("contextActivities") or {}).get("parent")
+    context = statement.get("context")
+    activities = context.get("contextActivities") if isinstance(context, dict) else None
+    return not (isinstance(activities, dict) and activities.get("parent"))
+
+
+def _storable(statement):
+    """Whether the statement can be stored as JSON in every database (no NUL, no lone surrogate)."""
+    try:
+        text = json.dumps(statement, ensure_ascii=False)
+        text.encode("utf-8")
+    except (ValueError, TypeError, RecursionError, UnicodeEncodeError):
+        return False
+    return "\\u0000" not in text and "\x00" not in text
+
+
+def _read_result(request):
+    """``(token, statement)`` from the request body, or None when it is not a well-formed result."""
+    if len(request.body) > MAX_RESULT_BYTES:
+        return None
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    if not isinstance(body, dict):
+        return None
+    token, statement = body.get("launch"), body.get("statement")
+    if not isinstance(token, str) or len(token) > 2048 or not isinstance(statement, dict) or not _storable(statement):
+        return None
+    return token, statement
+
+
+def _refusal(refused):
+    """The answer to a result that cannot count under its launch."""
+    if refused.reason == launches.ResultRefused.PREVIEW:
+        return 202, {"recorded": False, "message": _("Preview: your result is not recorded.")}
+    if refused.reason == launches.ResultRefused.TOO_SOON:
+        message = _(
+            "This answer came sooner than the activity can be done, so it was not recorded. "
+            "Take the time to work through it (at least %(seconds)s more seconds) and check your answer again."
+        ) % {"seconds": refused.wait}
+        return 422, {"recorded": False, "error": message}
+    if refused.reason == launches.ResultRefused.ALREADY_RECORDED:
+        message = _("A result is already recorded for this attempt. Start a new attempt to record another one.")
+        return 409, {"recorded": False, "error": message}
+    return 403, {"recorded": False, "error": _("This activity has expired: reload the page.")}
+
+
+def _next_attempt(user, launch, package):
+    """A new launch (nothing written) for another attempt at the same activity."""
+    ticket = launches.issue(
+        user=user,
+        page=launch.page,
+        activity_id=launch.activity_id,
+        kind="h5p",
+        package=package.sha256,
+        language=launch.language,
+    )
+    return {"launch": ticket.token, "src": launches.content_url(f"/h5p/launch/{ticket.token}/")}
 
 
 @require_POST
 def record_result(request):
-    """A scored top-level xAPI statement, relayed by the lesson page (session + CSRF protected)."""
+    """A scored top-level xAPI statement, relayed by the lesson page (session + CSRF protected).
+
+    It counts only under a launch the server recorded for this officer, once, and not sooner than the
+    block's minimum time after the launch document was served.
+    """
     if not request.user.is_authenticated:
         return JsonResponse({"error": _("Sign in to record your results.")}, status=401)
-    try:
-        body = json.loads(request.body.decode("utf-8"))
-        token, statement = body["token"], body["statement"]
-        if not isinstance(statement, dict):
-            raise TypeError
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    parsed = _read_result(request)
+    if parsed is None:
         return JsonResponse({"error": _("The result could not be read.")}, status=400)
-    if len(request.body) > 256 * 1024:
-        return JsonResponse({"error": _("The result could not be read.")}, status=400)
-    grant = read_token(token)
-    if grant is None or grant.user_id != request.user.pk:
+    token, statement = parsed
+    launch = launches.launch_for_result(token, user=request.user, kind="h5p")
+    if launch is None:
         return JsonResponse({"error": _("This activity has expired: reload the page.")}, status=403)
-    page = Page.objects.filter(pk=grant.page_id).first()
-    page = page.specific if page is not None else None
-    value = find_block(page, grant.block_id) if page is not None else None
+    page = launch.page.specific
+    value = find_block(page, launch.activity_id)
     if value is None:
         return JsonResponse({"error": _("This activity is no longer in the lesson.")}, status=404)
-    packages = {package.pk: package for package in block_packages(value).values()}
-    package = packages.get(grant.package_id)
+    package = next((item for item in block_packages(value).values() if item.sha256 == launch.package), None)
     if package is None:
         return JsonResponse({"error": _("This activity has changed: reload the page.")}, status=409)
     if not _is_top_level(statement):
@@ -298,9 +386,17 @@ def record_result(request):
     score = score_of(statement)
     if score is None:
         return JsonResponse({"recorded": False}, status=202)
-    if not is_enrolled(request.user, page):
+    if not launch.preview and not is_enrolled(request.user, page):
         return JsonResponse({"error": _("Enrol in the course to have your results recorded.")}, status=403)
-    result = save_result(request.user, page, grant, package, value, statement, score)
+    try:
+        with transaction.atomic():
+            launches.claim_result(launch, min_seconds=minimum_seconds(value))
+            result = save_result(request.user, page, launch, package, value, statement, score)
+    except launches.ResultRefused as refused:
+        status, answer = _refusal(refused)
+        if refused.reason == launches.ResultRefused.ALREADY_RECORDED:
+            answer["next"] = _next_attempt(request.user, launch, package)
+        return JsonResponse(answer, status=status)
     message = _("Your result has been recorded: %(score)s of %(max)s (%(percent)s%%).") % {
         "score": f"{result.raw_score.normalize():f}",
         "max": f"{result.max_score.normalize():f}",
@@ -313,11 +409,17 @@ def record_result(request):
             else _("The minimum score for this activity is %(minimum)s%%.") % {"minimum": result.minimum_score}
         )
     return JsonResponse(
-        {"recorded": True, "percent": str(result.percent), "passed": result.passed, "message": message}
+        {
+            "recorded": True,
+            "percent": str(result.percent),
+            "passed": result.passed,
+            "message": message,
+            "next": _next_attempt(request.user, launch, package),
+        }
     )
 
 
-def save_result(user, page, grant: Grant, package, value, statement, score):
+def save_result(user, page, launch, package, value, statement, score):
     """Store the H5P result and report it to the learning app (ActivityResult + statement outbox)."""
     from learning.api import record_activity_result
     from learning.models import Provenance
@@ -325,33 +427,34 @@ def save_result(user, page, grant: Grant, package, value, statement, score):
     raw, maximum, percent = score
     counts, minimum = block_settings(value)
     passed = percent >= minimum
-    verb = str((statement.get("verb") or {}).get("id", ""))[:200]
-    with transaction.atomic():
-        activity = record_activity_result(
-            user,
-            page,
-            score=raw,
-            max_score=maximum,
-            passed=passed,
-            counts=counts,
-            provenance=Provenance.BROWSER,
-            activity_id=f"h5p:{grant.block_id}",
-            detail=f"H5P {package.main_library_version or package.main_library} · {package.sha256[:12]}",
-        )
-        return H5PResult.objects.create(
-            user=user,
-            package=package,
-            package_sha256=package.sha256,
-            page=page,
-            block_id=grant.block_id,
-            language=grant.language,
-            verb=verb,
-            raw_score=raw,
-            max_score=maximum,
-            percent=percent,
-            passed=passed,
-            counts=counts,
-            minimum_score=minimum,
-            statement=statement,
-            activity_result_uuid=activity.uuid,
-        )
+    verb = (statement.get("verb") or {}).get("id", "") if isinstance(statement.get("verb"), dict) else ""
+    activity = record_activity_result(
+        user,
+        page,
+        score=raw,
+        max_score=maximum,
+        passed=passed,
+        counts=counts,
+        provenance=Provenance.BROWSER,
+        activity_id=f"h5p:{launch.activity_id}",
+        detail=f"H5P {package.main_library_version or package.main_library} · {package.sha256[:12]}",
+        launch=launch,
+    )
+    return H5PResult.objects.create(
+        user=user,
+        package=package,
+        package_sha256=package.sha256,
+        page=page,
+        block_id=launch.activity_id[:64],
+        language=launch.language,
+        verb=str(verb)[:200],
+        raw_score=raw,
+        max_score=maximum,
+        percent=percent,
+        passed=passed,
+        counts=counts,
+        minimum_score=minimum,
+        statement=statement,
+        activity_result_uuid=activity.uuid,
+        launch=launch,
+    )

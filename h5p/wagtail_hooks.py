@@ -128,10 +128,12 @@ class H5PPackageViewSet(SnippetViewSet):
 
 
 class H5PLibraryViewSet(SnippetViewSet):
+    """Library versions; approving a new version (or blocking one) is changing its status."""
+
     model = H5PLibrary
     icon = "cogs"
     menu_label = _("Libraries")
-    list_display = ["machine_name", "version", "title", "status", "runnable"]
+    list_display = ["machine_name", "version", "title", "status", "runnable", "created_at"]
     list_filter = ["status", "runnable"]
     search_fields = ["machine_name", "title"]
     inspect_view_enabled = True
@@ -139,16 +141,36 @@ class H5PLibraryViewSet(SnippetViewSet):
 
 
 class H5PResultViewSet(SnippetViewSet):
+    """Results with their provenance: the launch they were reported under, when it was served, the time taken."""
+
     model = H5PResult
     icon = "tasks"
     menu_label = _("Results")
-    list_display = ["user", "page", "package", "percent", "passed", "counts", "created_at"]
+    list_display = ["user", "page", "package", "percent", "passed", "counts", "served_at", "created_at", "time_taken"]
     list_filter = ["counts", "passed"]
     inspect_view_enabled = True
+    inspect_view_fields = [
+        "user",
+        "page",
+        "block_id",
+        "package",
+        "package_sha256",
+        "language",
+        "raw_score",
+        "max_score",
+        "percent",
+        "minimum_score",
+        "passed",
+        "counts",
+        "launch_id_display",
+        "served_at",
+        "created_at",
+        "time_taken",
+    ]
     panels = []
 
     def get_queryset(self, request):
-        return H5PResult.objects.select_related("user", "page", "package")
+        return H5PResult.objects.select_related("user", "page", "package", "launch")
 
 
 class H5PViewSetGroup(SnippetViewSetGroup):

@@ -18,7 +18,7 @@ from core.expiry import expires_after
 from courses.models import CoursePage
 from courses.tree import live_lessons
 from learning import statements
-from learning.models import ActivityResult, CourseCompletion, Enrolment, LessonProgress
+from learning.models import ActivityResult, CourseCompletion, Enrolment, LessonProgress, Provenance
 from learning.statements import ActivityType, Verb
 
 
@@ -42,8 +42,12 @@ class RulesOutcome:
     score: Decimal | None = None
 
 
-def check_rules(enrolment, course):
-    """Read-only evaluation of the course's completion rules for one enrolment (a fixed number of queries)."""
+def check_rules(enrolment, course, *, server_graded_only=False):
+    """Read-only evaluation of the course's completion rules for one enrolment (a fixed number of queries).
+
+    ``server_graded_only`` counts only results graded on the server (``Provenance.SERVER``): what an
+    accreditation that refuses browser-scored activities asks.
+    """
     required_ids = {lesson.pk for lesson in live_lessons(course) if not lesson.optional}
     done = LessonProgress.objects.filter(
         enrolment=enrolment, cycle=enrolment.cycle, completed_at__isnull=False, lesson_id__in=required_ids
@@ -52,6 +56,8 @@ def check_rules(enrolment, course):
     results = ActivityResult.objects.filter(
         user_id=enrolment.user_id, page_id__in=[rule.activity_page_id for rule in rules], passed=True, counts=True
     )
+    if server_graded_only:
+        results = results.filter(provenance=Provenance.SERVER)
     if enrolment.cycle > 1:
         results = results.filter(occurred_at__gte=enrolment.cycle_started_at)
     best = {}
@@ -102,6 +108,8 @@ def evaluate_completion(enrolment, *, language=None, course=None, locked=False):
         outcome = check_rules(enrolment, course)
         if not outcome.met:
             return None
+        # Kept with the snapshot for accreditations that count only server-graded activities.
+        graded_on_server = not outcome.activities or check_rules(enrolment, course, server_graded_only=True).met
         now = timezone.now()
         try:
             with transaction.atomic():
@@ -117,6 +125,7 @@ def evaluate_completion(enrolment, *, language=None, course=None, locked=False):
                     score=outcome.score,
                     hours=course.estimated_hours,
                     expires_at=expires_after(now, course.validity_months),
+                    graded_on_server=graded_on_server,
                 )
         except IntegrityError:
             completion = CourseCompletion.objects.get(enrolment=enrolment, cycle=enrolment.cycle)

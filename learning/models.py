@@ -303,6 +303,14 @@ class CourseCompletion(models.Model):
     score = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=2, null=True)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     expires_at = models.DateTimeField(_("expires at"), null=True)
+    graded_on_server = models.BooleanField(
+        _("met with server-graded results"),
+        null=True,
+        help_text=_(
+            "Whether the completion rules were met counting only results graded on the server (quizzes), none "
+            "scored in the browser (H5P, SCORM). Unknown for completions recorded before this was kept."
+        ),
+    )
 
     class Meta:
         verbose_name = _("course completion")

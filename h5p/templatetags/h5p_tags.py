@@ -5,9 +5,9 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from h5p.access import can_preview, is_enrolled, make_token
+from h5p.access import can_preview, is_enrolled
 from h5p.player import block_settings, choose_package
-from learning.launch import content_origin, public_origin
+from learning import launch as launches
 
 register = template.Library()
 
@@ -46,28 +46,31 @@ def h5p_player(context, value):
         result["state"] = "anonymous"
     elif not (enrolled or can_preview(user, page)):
         result["state"] = "not_enrolled"
-    elif package.blocked_libraries():
-        result["state"] = "blocked"
-    elif not content_origin():
-        result["state"] = "no_content_origin"
     else:
-        parent_origin = public_origin()
-        token = make_token(
-            user=user,
-            page=page,
-            block_id=block_id,
-            package=package,
-            language=language or get_language(),
-            parent_origin=parent_origin,
-        )
-        origin = content_origin()
-        result.update(
-            state="ready",
-            token=token,
-            origin=origin,
-            src=f"{origin}/h5p/embed/{token}/",
-            results_url=reverse("h5p:results"),
-            csrf=get_token(request),
-            preview=not enrolled,
-        )
+        libraries = package.runtime_library_rows()
+        if any(library.is_blocked for library in libraries):
+            result["state"] = "blocked"
+        elif not all(library.is_approved for library in libraries):
+            result["state"] = "pending"
+        elif not launches.content_origin():
+            result["state"] = "no_content_origin"
+        else:
+            ticket = launches.issue(
+                user=user,
+                page=page,
+                activity_id=block_id,
+                kind="h5p",
+                package=package.sha256,
+                language=language or get_language(),
+                preview=not enrolled,
+            )
+            result.update(
+                state="ready",
+                token=ticket.token,
+                origin=launches.content_origin(),
+                src=launches.content_url(f"/h5p/launch/{ticket.token}/"),
+                results_url=reverse("h5p:results"),
+                csrf=get_token(request),
+                preview=not enrolled,
+            )
     return result

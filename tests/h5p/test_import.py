@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import zipfile
 from collections import defaultdict
 
@@ -9,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from h5p.models import H5PLibrary, H5PPackage, LibraryStatus
-from h5p.services import content_dir, import_package, libraries_dir
+from h5p.services import content_dir, import_package, library_dir
 from h5p.validation import PackageError, validate_package
 from tests.h5p.conftest import (
     H5P_FIXTURES,
@@ -64,8 +65,8 @@ def test_every_complete_package_imports_with_its_libraries(name, h5p_media):
     assert set(package.runtime_libraries) <= set(expected)
     assert (content_dir(package.sha256) / "h5p.json").is_file()
     assert (content_dir(package.sha256) / "content" / "content.json").is_file()
-    for folder in package.runtime_libraries:
-        assert (libraries_dir() / folder / "library.json").is_file()
+    for library in package.runtime_library_rows():
+        assert (library_dir(library) / "library.json").is_file() and library.is_approved
     assert {"fr", "es", "ru"} <= set(package.languages)  # the main library's interface translations
     assert not list((h5p_media / "h5p" / "tmp").iterdir())
     # Stored once: the same bytes again give the same package.
@@ -152,7 +153,10 @@ def test_generated_tiny_package_imports(h5p_media):
     assert package.languages == ["en", "fr"]
     library = package.libraries.get()
     assert (library.folder, library.version, library.status) == ("H5P.Tiny-1.0", "1.0.3", LibraryStatus.APPROVED)
-    assert (libraries_dir() / "H5P.Tiny-1.0" / "tiny.js").read_text() == "H5P.Tiny = function () {};"
+    assert (library_dir(library) / "tiny.js").read_text() == "H5P.Tiny = function () {};"
+    assert library.storage.startswith("H5P.Tiny-1.0~3-") and len(library.fingerprint) == 64
+    assert len(package.content_key) == 32 and package.content_key not in package.sha256
+    assert len(package.library_set) == 24
 
 
 @pytest.mark.parametrize(
@@ -260,16 +264,70 @@ def test_blocked_library_refuses_the_package():
     assert H5PPackage.objects.count() == 1
 
 
-def test_newer_patch_version_replaces_the_library_files():
-    import_package(build_zip(tiny_entries()))
-    newer = dict(LIBRARY_JSON, patchVersion=7)
-    import json
-
-    import_package(
-        build_zip(tiny_entries(**{"H5P.Tiny-1.0/library.json": json.dumps(newer), "H5P.Tiny-1.0/tiny.js": "// 1.0.7"}))
+def tiny_version(patch, script):
+    library = dict(LIBRARY_JSON, patchVersion=patch)
+    return build_zip(
+        tiny_entries(
+            **{
+                "H5P.Tiny-1.0/library.json": json.dumps(library),
+                "H5P.Tiny-1.0/tiny.js": script,
+                "content/content.json": json.dumps({"text": script}),  # another package each time
+            }
+        )
     )
-    assert H5PLibrary.objects.get().patch_version == 7
-    assert (libraries_dir() / "H5P.Tiny-1.0" / "tiny.js").read_text() == "// 1.0.7"
+
+
+def test_a_new_patch_is_a_new_version_awaiting_approval_and_never_replaces_files():
+    first, _created = import_package(build_zip(tiny_entries()))
+    original = first.libraries.get()
+    files_before = {p.name: p.read_bytes() for p in library_dir(original).iterdir()}
+    newer, _created = import_package(tiny_version(7, "// 1.0.7"))
+    added = newer.libraries.get()
+    assert added.pk != original.pk and added.version == "1.0.7" and added.status == LibraryStatus.PENDING
+    assert (library_dir(added) / "tiny.js").read_text() == "// 1.0.7"
+    # The first package still runs its own version, byte for byte, under the same addresses.
+    first.refresh_from_db()
+    assert list(first.libraries.all()) == [original] and original.status == LibraryStatus.APPROVED
+    assert {p.name: p.read_bytes() for p in library_dir(original).iterdir()} == files_before
+    assert newer.library_set != first.library_set
+    assert newer.pending_libraries() == [added] and not first.pending_libraries()
+
+
+def test_the_same_version_number_with_other_bytes_is_another_version():
+    import_package(build_zip(tiny_entries()))
+    changed, _created = import_package(tiny_version(3, "H5P.Tiny = function () { /* changed */ };"))
+    assert H5PLibrary.objects.count() == 2
+    assert changed.libraries.get().status == LibraryStatus.PENDING
+    assert {row.patch_version for row in H5PLibrary.objects.all()} == {3}
+
+
+def test_identical_library_bytes_reuse_the_installed_version():
+    first, _created = import_package(build_zip(tiny_entries()))
+    second, _created = import_package(build_zip(tiny_entries(**{"content/content.json": '{"text": "other"}'})))
+    assert first.pk != second.pk and H5PLibrary.objects.count() == 1
+    assert first.library_set == second.library_set  # the same library URLs: cached once for both
+
+
+def test_an_older_patch_uses_the_approved_newer_version():
+    newer, _created = import_package(tiny_version(7, "// 1.0.7"))
+    older, _created = import_package(build_zip(tiny_entries()))  # bundles 1.0.3
+    assert H5PLibrary.objects.count() == 1
+    assert older.libraries.get() == newer.libraries.get() and older.libraries.get().version == "1.0.7"
+
+
+def test_approving_a_new_version_makes_its_packages_available():
+    import_package(build_zip(tiny_entries()))
+    newer, _created = import_package(tiny_version(8, "// 1.0.8"))
+    assert newer.pending_libraries()
+    H5PLibrary.objects.filter(status=LibraryStatus.PENDING).update(status=LibraryStatus.APPROVED)
+    assert not newer.pending_libraries()
+    # A package without the library in it now gets the newest approved version.
+    uses_tiny = {
+        "h5p.json": json.dumps(dict(json.loads(tiny_entries()["h5p.json"]), title="Uses Tiny")),
+        "content/content.json": '{"text": "x"}',
+    }
+    package, _created = import_package(build_zip(uses_tiny))
+    assert package.libraries.get().version == "1.0.8"
 
 
 def test_import_command(tmp_path):

@@ -1,43 +1,46 @@
-"""The block on a lesson, the content origin (token, host, headers, CSP), resume state and results."""
+"""The block on a lesson, the launch document, content-addressed files, resume state and results under launches."""
 
+import gzip
 import json
 import re
+from datetime import timedelta
 from decimal import Decimal
 
+import brotli
 import pytest
+from django.core import signing
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from elearning.languages import PLATFORM_LANGUAGES
-from h5p.access import make_token, read_token
 from h5p.models import H5PLibrary, H5PResult, H5PUserData, LibraryStatus
 from h5p.services import import_package
+from learning import launch as launches
 from learning.enrolment import enrol
-from learning.models import ActivityResult, Provenance, StatementOutbox
+from learning.models import ActivityResult, Launch, Provenance, StatementOutbox
 from tests.h5p.conftest import build_zip, tiny_entries
 
 pytestmark = pytest.mark.django_db
-CONTENT = {"HTTP_HOST": "content.localhost"}
+HOST = "content.localhost"
+CONTENT = {"HTTP_HOST": HOST}
+ORIGIN = f"http://{HOST}"
 
 
 def lesson_url(lesson, language="en"):
     return f"/{language}{lesson.url_path.removeprefix('/catalogue')}"
 
 
-def put_block(lesson, package, *, counts="counts", minimum=60, translations=()):
-    raw = [
-        {
-            "type": "h5p",
-            "id": "block-1",
-            "value": {
-                "title": "",
-                "package": package.pk,
-                "translations": [{"language": code, "package": pkg.pk} for code, pkg in translations],
-                "counts": counts,
-                "minimum_score": minimum,
-            },
-        }
-    ]
+def put_block(lesson, package, *, counts="counts", minimum=60, translations=(), seconds=None):
+    value = {
+        "title": "",
+        "package": package.pk,
+        "translations": [{"language": code, "package": pkg.pk} for code, pkg in translations],
+        "counts": counts,
+        "minimum_score": minimum,
+    }
+    if seconds is not None:
+        value["minimum_seconds"] = seconds
+    raw = [{"type": "h5p", "id": "block-1", "value": value}]
     for language in PLATFORM_LANGUAGES:
         setattr(lesson, f"body_{language.field_suffix}", raw)
     lesson.save_revision().publish()
@@ -53,7 +56,7 @@ def tiny(db):
 @pytest.fixture
 def setup(officer, police_course, first_lesson, tiny):
     enrol(officer, police_course, check_policy=False)
-    put_block(first_lesson, tiny)
+    put_block(first_lesson, tiny, seconds=0)
     client = Client(enforce_csrf_checks=True)
     client.force_login(officer)
     return client, first_lesson
@@ -67,19 +70,40 @@ def frame_of(html):
     return match.group(1), token, csrf
 
 
-def test_enrolled_officer_gets_a_frame_on_the_content_origin(setup, officer, tiny):
+def open_launch(client, src):
+    """The launch document as the frame gets it (on the content host), and its player configuration."""
+    response = client.get(src.removeprefix(ORIGIN), **CONTENT)
+    assert response.status_code == 200, response.content[:300]
+    html = response.content.decode()
+    config = json.loads(re.search(r'id="h5p-config" type="application/json">(.*?)</script>', html).group(1))
+    return response, config
+
+
+def launched(setup):
+    """The lesson page's frame, its launch document opened: ``(content client, token, csrf, config)``."""
+    client, lesson = setup
+    src, token, csrf = frame_of(client.get(lesson_url(lesson)).content.decode())
+    frame = Client()  # the content origin: no session, cookies of its own
+    _response, config = open_launch(frame, src)
+    return frame, token, csrf, config
+
+
+# The block on the lesson page ----------------------------------------------------------------------------------
+def test_enrolled_officer_gets_a_launch_on_the_content_origin_and_nothing_is_written(setup, officer, tiny):
     client, lesson = setup
     response = client.get(lesson_url(lesson))
     src, token, _csrf = frame_of(response.content.decode())
-    assert src.startswith("http://content.localhost/h5p/embed/")
-    grant = read_token(token)
-    assert (grant.user_id, grant.page_id, grant.block_id, grant.package_id) == (
+    assert src == f"{ORIGIN}/h5p/launch/{token}/"
+    data = signing.loads(token, salt=launches.LAUNCH_SALT)
+    assert (data["u"], data["p"], data["a"], data["k"], data["c"], data["v"]) == (
         officer.pk,
         lesson.pk,
         "block-1",
-        tiny.pk,
+        "h5p",
+        tiny.sha256,
+        False,
     )
-    assert grant.parent_origin == "http://testserver"
+    assert not Launch.objects.exists()  # a lesson view writes no launch: the frame's first request does
     assert "counts towards completing the course (minimum score 60%)" in response.content.decode()
 
 
@@ -104,99 +128,177 @@ def test_not_enrolled_and_anonymous_see_no_frame(officer, first_lesson, tiny, cl
     assert "<iframe" not in html and "Enrol in the course to use this interactive activity" in html
 
 
-def test_embed_page_headers_and_config(setup):
+def test_without_a_content_origin_the_block_says_so(setup, settings):
+    client, lesson = setup
+    settings.CUSTODIA_CONTENT_ORIGIN = ""
+    html = client.get(lesson_url(lesson)).content.decode()
+    assert "<iframe" not in html and "has not configured their content address" in html
+
+
+# The launch document ----------------------------------------------------------------------------------------------
+def test_launch_document_records_the_launch_once_and_is_never_cached(setup, officer, tiny, settings):
+    settings.CUSTODIA_CONTENT_REQUIRE_COOKIE = True
     client, lesson = setup
     src, token, _csrf = frame_of(client.get(lesson_url(lesson)).content.decode())
-    anonymous = Client()  # the content origin has no session: the token is the credential
-    response = anonymous.get(src.removeprefix("http://content.localhost"), **CONTENT)
-    assert response.status_code == 200
-    assert response["X-Content-Type-Options"] == "nosniff"
+    frame = Client()
+    response, config = open_launch(frame, src)
+    assert response["Cache-Control"] == "no-store"
+    assert response["X-Content-Type-Options"] == "nosniff" and "X-Frame-Options" not in response
     csp = response["Content-Security-Policy"]
     assert "frame-ancestors http://testserver" in csp and "script-src 'self'" in csp and "object-src 'none'" in csp
-    assert "X-Frame-Options" not in response
-    config = json.loads(
-        re.search(r'id="h5p-config" type="application/json">(.*?)</script>', response.content.decode()).group(1)
+    launch = Launch.objects.get()
+    assert (launch.user, launch.page_id, launch.activity_id, launch.kind, launch.package) == (
+        officer,
+        lesson.pk,
+        "block-1",
+        "h5p",
+        tiny.sha256,
     )
+    cookie = response.cookies[launches.FILES_COOKIE]
+    assert cookie["path"] == f"/h5p/content/{tiny.content_key}/" and cookie["httponly"]
+    open_launch(frame, src)  # the frame reloads: the same launch
+    assert Launch.objects.count() == 1
     options = config["options"]
     assert config["parentOrigin"] == "http://testserver"
-    assert options["h5pJsonPath"] == f"http://content.localhost/h5p/c/{token}/content"
-    assert options["librariesPath"] == f"http://content.localhost/h5p/c/{token}/libraries"
-    assert options["ajax"]["contentUserDataUrl"].endswith("/user-data/:contentId/:dataType/:subContentId")
+    assert options["h5pJsonPath"] == f"{ORIGIN}/h5p/content/{tiny.content_key}"
+    assert options["librariesPath"] == f"{ORIGIN}/h5p/libraries/{tiny.library_set}"
+    assert options["frameJs"].startswith(f"{ORIGIN}/h5p/player/") and options["frameJs"].endswith("/frame.bundle.js")
+    assert token not in json.dumps(options)  # the token is only in the launch document's own URL
+    assert options["ajax"]["contentUserDataUrl"].endswith("/:contentId/:dataType/:subContentId")
+    assert options["contentUserData"] == {"0": {"state": "false"}}  # nothing saved: no request for it
     assert options["user"]["mail"].endswith("@custodia.invalid")  # pseudonymous
-    # The platform's origin does not serve content; a forged token is refused.
-    assert anonymous.get(src.removeprefix("http://content.localhost")).status_code == 404
-    assert anonymous.get(f"/h5p/embed/{token}x/", **CONTENT).status_code == 404
+    html = response.content.decode()
+    assert f'href="{ORIGIN}/h5p/libraries/{tiny.library_set}/H5P.Tiny-1.0/tiny.js" as="script"' in html
+    assert f'href="{ORIGIN}/h5p/content/{tiny.content_key}/content/content.json" as="fetch"' in html
 
 
-def test_content_and_library_files(setup, settings):
+def test_forged_and_expired_launches_and_the_platform_host_open_nothing(setup, settings):
     client, lesson = setup
-    _src, token, _csrf = frame_of(client.get(lesson_url(lesson)).content.decode())
+    src, token, _csrf = frame_of(client.get(lesson_url(lesson)).content.decode())
     anonymous = Client()
-    base = f"/h5p/c/{token}"
-    response = anonymous.get(f"{base}/content/h5p.json", **CONTENT)
+    assert anonymous.get(src.removeprefix(ORIGIN)).status_code == 404  # the platform's host: no content paths
+    assert anonymous.get(f"/h5p/launch/{token[:-2]}AA/", **CONTENT).status_code == 404
+    settings.CUSTODIA_LAUNCH_MAX_AGE = -1
+    assert anonymous.get(src.removeprefix(ORIGIN), **CONTENT).status_code == 404
+    assert not Launch.objects.exists()
+
+
+def test_repeat_views_use_the_same_file_urls(setup):
+    """Only the launch document's URL changes between two views of the lesson: every file can stay cached."""
+    client, lesson = setup
+    first_src, _token, _csrf = frame_of(client.get(lesson_url(lesson)).content.decode())
+    second_src, _token, _csrf = frame_of(client.get(lesson_url(lesson)).content.decode())
+    assert first_src != second_src
+    frame = Client()
+    first = open_launch(frame, first_src)[0].content.decode()
+    second = open_launch(frame, second_src)[0].content.decode()
+    files = re.compile(r'<(?:link rel="preload"|script) [^>]*(?:href|src)="([^"]+)"')
+    assert files.findall(first) == files.findall(second) and len(files.findall(first)) >= 6
+
+
+# Files -------------------------------------------------------------------------------------------------------------
+def get(client, path, **extra):
+    response = client.get(path, **CONTENT, **extra)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body
+
+
+def test_content_files_are_immutable_compressed_and_need_the_launch_cookie(setup, tiny, settings):
+    settings.CUSTODIA_CONTENT_REQUIRE_COOKIE = True
+    frame, _token, _csrf, _config = launched(setup)
+    base = f"/h5p/content/{tiny.content_key}"
+    response, body = get(frame, f"{base}/h5p.json", HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert response["Cache-Control"] == "private, max-age=31536000, immutable"
     assert response["X-Content-Type-Options"] == "nosniff" and "sandbox" in response["Content-Security-Policy"]
-    assert json.loads(b"".join(response.streaming_content))["title"] == "Tiny package"
-    response = anonymous.get(f"{base}/libraries/H5P.Tiny-1.0/tiny.js", **CONTENT)
-    assert response.status_code == 200 and response["Content-Type"].startswith("text/javascript")
-    assert anonymous.get(f"{base}/libraries/H5P.Tiny-1.0/library.json", **CONTENT).status_code == 200
+    if response.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    assert json.loads(body)["title"] == "Tiny package"
+    stranger = Client()  # the same address without the launch's cookie
+    assert get(stranger, f"{base}/h5p.json")[0].status_code == 404
     for bad in [
         f"{base}/content/../../../etc/passwd",
         f"{base}/content/content/%2e%2e/h5p.json",
-        f"{base}/libraries/H5P.Other-1.0/library.json",
-        f"{base}/libraries/H5P.Tiny-1.0/../H5P.Tiny-1.0/tiny.js",
         f"{base}/content/content/missing.json",
+        f"{base}/library.json",
+        f"/h5p/content/{'0' * 32}/h5p.json",
     ]:
-        assert anonymous.get(bad, **CONTENT).status_code == 404, bad
-    # An expired token opens nothing.
-    settings.H5P_TOKEN_MAX_AGE = -1
-    assert anonymous.get(f"{base}/content/h5p.json", **CONTENT).status_code == 404
+        assert get(frame, bad)[0].status_code == 404, bad
+    settings.CUSTODIA_CONTENT_REQUIRE_COOKIE = False  # a cross-site content origin: the address is the key
+    assert get(stranger, f"{base}/h5p.json")[0].status_code == 200
 
 
-def test_blocked_library_is_not_served(setup):
+def test_library_files_are_public_immutable_and_only_approved_versions(setup, tiny, django_assert_num_queries):
+    frame, _token, _csrf, _config = launched(setup)
+    url = f"/h5p/libraries/{tiny.library_set}/H5P.Tiny-1.0/tiny.js"
+    anonymous = Client()  # library code is not secret: no cookie needed
+    with django_assert_num_queries(1):
+        response, body = get(anonymous, url)
+    assert response.status_code == 200 and body == b"H5P.Tiny = function () {};"
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert get(anonymous, f"/h5p/libraries/{tiny.library_set}/H5P.Tiny-1.0/library.json")[0].status_code == 200
+    for bad in [
+        f"/h5p/libraries/{tiny.library_set}/H5P.Other-1.0/library.json",
+        f"/h5p/libraries/{tiny.library_set}/H5P.Tiny-1.0/../H5P.Tiny-1.0/tiny.js",
+        f"/h5p/libraries/{'0' * 24}/H5P.Tiny-1.0/tiny.js",
+        f"/h5p/libraries/{tiny.library_set}/H5P.Tiny-1.0/",
+    ]:
+        assert get(anonymous, bad)[0].status_code == 404, bad
+    for status in (LibraryStatus.BLOCKED, LibraryStatus.PENDING):
+        H5PLibrary.objects.update(status=status)
+        assert get(anonymous, url)[0].status_code == 404
+
+
+def test_blocked_and_pending_libraries_stop_the_activity(setup):
     client, lesson = setup
-    _src, token, _csrf = frame_of(client.get(lesson_url(lesson)).content.decode())
+    src, _token, _csrf = frame_of(client.get(lesson_url(lesson)).content.decode())
+    H5PLibrary.objects.update(status=LibraryStatus.PENDING)
+    assert "approves a new version of a library" in client.get(lesson_url(lesson)).content.decode()
+    assert "awaiting approval" in Client().get(src.removeprefix(ORIGIN), **CONTENT).content.decode()
     H5PLibrary.objects.update(status=LibraryStatus.BLOCKED)
-    assert Client().get(f"/h5p/c/{token}/libraries/H5P.Tiny-1.0/tiny.js", **CONTENT).status_code == 404
     assert "administrator has blocked" in client.get(lesson_url(lesson)).content.decode()
 
 
-def test_a_library_file_costs_two_queries_and_only_its_own_block_counts(setup, django_assert_num_queries):
-    client, lesson = setup
-    _src, token, _csrf = frame_of(client.get(lesson_url(lesson)).content.decode())
-    url = f"/h5p/c/{token}/libraries/H5P.Tiny-1.0/tiny.js"
-    H5PLibrary.objects.create(machine_name="H5P.Tiny", major_version=2, minor_version=0, status=LibraryStatus.BLOCKED)
-    anonymous = Client()
-    with django_assert_num_queries(2) as queries:  # the package (without its h5p.json), is the library blocked
-        assert anonymous.get(url, **CONTENT).status_code == 200
-    assert "h5p_json" not in queries.captured_queries[0]["sql"]
-    H5PLibrary.objects.filter(major_version=1).update(status=LibraryStatus.BLOCKED)
-    assert anonymous.get(url, **CONTENT).status_code == 404
-
-
-def test_player_files_come_from_node_modules():
-    response = Client().get("/h5p/player/main.bundle.js", **CONTENT)
+def test_player_files_carry_their_version_and_the_storage_fallback(setup):
+    _frame, _token, _csrf, config = launched(setup)
+    frame_js = config["options"]["frameJs"].removeprefix(ORIGIN)
+    response, body = get(Client(), frame_js, HTTP_ACCEPT_ENCODING="br")
     if response.status_code == 404:
         pytest.skip("node_modules/h5p-standalone is not installed (run npm ci)")
-    assert response["Content-Type"].startswith("text/javascript") and response["X-Content-Type-Options"] == "nosniff"
-    assert Client().get("/h5p/player/../package.json", **CONTENT).status_code == 404
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response["Content-Encoding"] == "br"
+    text = brotli.decompress(body).decode()
+    assert text.index("sessionStorage") < text.index("H5PIntegration")  # the fallback runs before H5P core
+    key = frame_js.split("/")[3]
+    assert get(Client(), frame_js.replace(key, "0" * 16))[0].status_code == 404
+    assert get(Client(), frame_js.replace("frame.bundle.js", "../package.json"))[0].status_code == 404
+    assert get(Client(), f"/h5p/player/{key}/custodia/embed.js")[0].status_code == 200
+    assert get(Client(), f"/h5p/player/{key}/custodia/missing.js")[0].status_code == 404
 
 
-def test_resume_state_round_trip(setup, officer, tiny):
+# Resume state ---------------------------------------------------------------------------------------------------
+def test_resume_state_round_trip_under_the_launch(setup, officer, tiny):
     client, lesson = setup
-    _src, token, _csrf = frame_of(client.get(lesson_url(lesson)).content.decode())
-    anonymous = Client(enforce_csrf_checks=True)
-    url = f"/h5p/c/{token}/user-data/{tiny.pk}/state/0"
-    assert anonymous.get(url, **CONTENT).json() == {"success": True, "data": False}
-    saved = anonymous.post(url, {"data": '{"answer": true}', "preload": "1", "invalidate": "0"}, **CONTENT)
+    frame, _token, _csrf, config = launched(setup)
+    url = config["options"]["ajax"]["contentUserDataUrl"].removeprefix(ORIGIN)
+    url = url.replace(":contentId", str(tiny.pk)).replace(":dataType", "state").replace(":subContentId", "0")
+    content = Client(enforce_csrf_checks=True)
+    assert content.get(url, **CONTENT).json() == {"success": True, "data": False}
+    saved = content.post(url, {"data": '{"answer": true}', "preload": "1", "invalidate": "0"}, **CONTENT)
     assert saved.json() == {"success": True}
-    assert anonymous.get(url, **CONTENT).json() == {"success": True, "data": '{"answer": true}'}
     row = H5PUserData.objects.get()
-    assert (row.user_id, row.page_id, row.block_id) == (officer.pk, lesson.pk, "block-1")
-    anonymous.post(url, {"data": "0", "invalidate": "1"}, **CONTENT)
+    assert (row.user_id, row.page_id, row.block_id, row.data) == (officer.pk, lesson.pk, "block-1", '{"answer": true}')
+    # The next launch hands the saved state to the player with the document: no request for it.
+    _frame, _token, _csrf, config = launched(setup)
+    assert config["options"]["contentUserData"] == {"0": {"state": '{"answer": true}'}}
+    assert content.post(url, {"data": "a\x00b"}, **CONTENT).status_code == 400
+    content.post(url, {"data": "0", "invalidate": "1"}, **CONTENT)
     assert not H5PUserData.objects.exists()
+    assert content.get(url.replace("/state/", "/state/x"), **CONTENT).status_code == 404
 
 
+# Results ---------------------------------------------------------------------------------------------------------
 def statement(raw, maximum, *, scaled=None, parent=False):
     data = {
         "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
@@ -211,22 +313,24 @@ def statement(raw, maximum, *, scaled=None, parent=False):
 def post_result(client, token, csrf, data):
     return client.post(
         "/h5p/results/",
-        json.dumps({"token": token, "statement": data}),
+        json.dumps({"launch": token, "statement": data}),
         content_type="application/json",
         HTTP_X_CSRFTOKEN=csrf,
     )
 
 
-def test_results_are_scored_on_the_server_and_reported_to_learning(setup, officer, tiny):
-    client, lesson = setup
-    _src, token, csrf = frame_of(client.get(lesson_url(lesson)).content.decode())
+def test_results_are_scored_on_the_server_with_their_provenance(setup, officer, tiny):
+    client, _lesson = setup
+    _frame, token, csrf, _config = launched(setup)
     response = post_result(client, token, csrf, statement(1, 2, scaled=1.0))  # "scaled" lies: ignored
     assert response.status_code == 200, response.content
     assert response.json()["percent"] == "50.00" and response.json()["passed"] is False
     result = H5PResult.objects.get()
     assert (result.raw_score, result.max_score, result.percent) == (Decimal("1.00"), Decimal("2.00"), Decimal("50.00"))
-    assert (result.user, result.package, result.page_id, result.block_id) == (officer, tiny, lesson.pk, "block-1")
-    assert result.counts and not result.passed and result.minimum_score == 60
+    assert (result.user, result.package, result.block_id) == (officer, tiny, "block-1")
+    launch = Launch.objects.get()
+    assert result.launch == launch and launch.result_at is not None
+    assert result.served_at == launch.served_at and result.seconds_taken == 0
     activity = ActivityResult.objects.get(uuid=result.activity_result_uuid)
     assert (activity.score, activity.max_score, activity.passed, activity.counts) == (
         Decimal("1.00"),
@@ -235,48 +339,98 @@ def test_results_are_scored_on_the_server_and_reported_to_learning(setup, office
         True,
     )
     assert activity.provenance == Provenance.BROWSER and activity.activity_id == "h5p:block-1"
-    assert StatementOutbox.objects.filter(event_key=f"result:{activity.uuid}", user=officer).exists()
-    assert post_result(client, token, csrf, statement(2, 2)).json()["passed"] is True
+    assert activity.launch == launch and activity.seconds_taken == 0
+    outbox = StatementOutbox.objects.get(event_key=f"result:{activity.uuid}", user=officer).statement
+    provenance = outbox["result"]["extensions"]["http://testserver/xapi/extensions/provenance"]
+    assert provenance == {"scored": "browser", "launch": str(launch.uuid), "served": launch.served_at.isoformat()}
+    assert outbox["result"]["duration"] == "PT0H0M0S"
+    # The answer offers a new attempt: a new launch token, nothing written yet.
+    assert response.json()["next"]["src"] == f"{ORIGIN}/h5p/launch/{response.json()['next']['launch']}/"
+    assert Launch.objects.count() == 1
 
 
-def test_results_that_are_not_recorded(setup, officer, police_course):
+def test_one_result_per_launch_and_a_new_attempt_is_a_new_launch(setup):
+    client, _lesson = setup
+    frame, token, csrf, _config = launched(setup)
+    assert post_result(client, token, csrf, statement(1, 2)).status_code == 200
+    again = post_result(client, token, csrf, statement(2, 2))  # the same launch: a replay
+    assert again.status_code == 409 and "already recorded for this attempt" in again.json()["error"]
+    assert H5PResult.objects.count() == 1 and ActivityResult.objects.count() == 1
+    fresh = again.json()["next"]
+    assert post_result(client, fresh["launch"], csrf, statement(2, 2)).status_code == 403  # not served yet
+    open_launch(frame, fresh["src"])
+    assert post_result(client, fresh["launch"], csrf, statement(2, 2)).json()["passed"] is True
+    assert H5PResult.objects.count() == 2 and Launch.objects.filter(result_at__isnull=False).count() == 2
+
+
+def test_results_sooner_than_the_activity_can_be_done_are_refused(officer, police_course, first_lesson, tiny):
+    enrol(officer, police_course, check_policy=False)
+    put_block(first_lesson, tiny, seconds=30)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer)
+    _frame, token, csrf, _config = launched((client, first_lesson))
+    early = post_result(client, token, csrf, statement(1, 1))
+    assert early.status_code == 422 and "sooner than the activity can be done" in early.json()["error"]
+    assert not H5PResult.objects.exists() and Launch.objects.get().result_at is None
+    Launch.objects.update(served_at=timezone.now() - timedelta(seconds=31))
+    assert post_result(client, token, csrf, statement(1, 1)).status_code == 200
+    assert H5PResult.objects.get().seconds_taken >= 31
+
+
+def test_a_result_needs_a_served_launch_of_this_officer(setup, officer, police_course):
     client, lesson = setup
-    _src, token, csrf = frame_of(client.get(lesson_url(lesson)).content.decode())
-    assert post_result(client, token, csrf, statement(1, 1, parent=True)).status_code == 202  # sub-content
-    assert post_result(client, token, csrf, statement(3, 2)).status_code == 202  # raw > max
-    assert post_result(client, token, csrf, statement(1, 0)).status_code == 202  # no maximum
-    assert post_result(client, token, csrf, statement("NaN", 2)).status_code == 202
+    _src, unserved, csrf = frame_of(client.get(lesson_url(lesson)).content.decode())
+    assert post_result(client, unserved, csrf, statement(1, 1)).status_code == 403  # content never served
+    _frame, token, csrf, _config = launched(setup)
     assert post_result(client, "forged", csrf, statement(1, 1)).status_code == 403
     no_csrf = client.post(
-        "/h5p/results/", json.dumps({"token": token, "statement": statement(1, 1)}), content_type="application/json"
+        "/h5p/results/", json.dumps({"launch": token, "statement": statement(1, 1)}), content_type="application/json"
     )
     assert no_csrf.status_code == 403
-    other = Client(enforce_csrf_checks=True)
     from accounts.models import User
 
+    other = Client(enforce_csrf_checks=True)
     other.force_login(User.objects.create_user("other@example.test", "a-strong-pass-phrase"))
-    other_csrf = frame_of_csrf(other, lesson)
-    assert post_result(other, token, other_csrf, statement(1, 1)).status_code == 403  # someone else's token
+    other.get(lesson_url(lesson))
+    assert post_result(other, token, other.cookies["csrftoken"].value, statement(1, 1)).status_code == 403
     from learning.enrolment import withdraw
 
     withdraw(officer, police_course)
     assert post_result(client, token, csrf, statement(1, 1)).status_code == 403
     assert not H5PResult.objects.exists() and not ActivityResult.objects.exists()
+    assert Launch.objects.filter(result_at__isnull=False).count() == 0
 
 
-def frame_of_csrf(client, lesson):
-    client.get(lesson_url(lesson))
-    return client.cookies["csrftoken"].value
+def test_results_that_are_not_recorded(setup):
+    client, _lesson = setup
+    _frame, token, csrf, _config = launched(setup)
+    assert post_result(client, token, csrf, statement(1, 1, parent=True)).status_code == 202  # sub-content
+    assert post_result(client, token, csrf, statement(3, 2)).status_code == 202  # raw > max
+    assert post_result(client, token, csrf, statement(1, 0)).status_code == 202  # no maximum
+    assert post_result(client, token, csrf, statement("NaN", 2)).status_code == 202
+    assert post_result(client, token, csrf, statement(0.001, 0.004)).status_code == 202  # rounds to nothing
+    assert not H5PResult.objects.exists() and Launch.objects.get().result_at is None
+
+
+def test_trainer_previews_record_nothing(trainer, first_lesson, tiny):
+    put_block(first_lesson, tiny, seconds=0)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(trainer)
+    html = client.get(lesson_url(first_lesson)).content.decode()
+    assert "Preview: you are not enrolled" in html
+    _frame, token, csrf, _config = launched((client, first_lesson))
+    response = post_result(client, token, csrf, statement(1, 1))
+    assert response.status_code == 202 and response.json()["recorded"] is False
+    assert not H5PResult.objects.exists() and not ActivityResult.objects.exists()
 
 
 def test_practice_blocks_do_not_count(officer, police_course, first_lesson, tiny):
     enrol(officer, police_course, check_policy=False)
-    put_block(first_lesson, tiny, counts="practice", minimum=0)
+    put_block(first_lesson, tiny, counts="practice", minimum=0, seconds=0)
     client = Client(enforce_csrf_checks=True)
     client.force_login(officer)
-    html = client.get(lesson_url(first_lesson)).content.decode()
-    assert "Practice activity" in html
-    _src, token, csrf = frame_of(html)
+    assert "Practice activity" in client.get(lesson_url(first_lesson)).content.decode()
+    _frame, token, csrf, _config = launched((client, first_lesson))
     assert post_result(client, token, csrf, statement(0, 4)).status_code == 200
     activity = ActivityResult.objects.get()
     assert activity.counts is False and activity.passed is True
@@ -293,14 +447,6 @@ def test_officer_sees_the_package_in_their_language(officer, police_course, firs
     for language, expected in [("en", tiny), ("fr", french), ("ar", tiny)]:
         with translation.override(language):
             html = client.get(lesson_url(first_lesson, language)).content.decode()
-        grant = read_token(frame_of(html)[1])
-        assert grant.package_id == expected.pk, language
-        assert grant.language == language  # the player's own strings follow the lesson's language
-
-
-def test_tokens_are_bound_to_their_contents(officer, first_lesson, tiny):
-    token = make_token(
-        user=officer, page=first_lesson, block_id="b", package=tiny, language="en", parent_origin="http://x"
-    )
-    assert read_token(token).package_id == tiny.pk
-    assert read_token(token[:-2] + "AA") is None
+        data = signing.loads(frame_of(html)[1], salt=launches.LAUNCH_SALT)
+        assert data["c"] == expected.sha256, language
+        assert data["l"] == language  # the player's own strings follow the lesson's language

@@ -21,6 +21,14 @@
     }
   }
 
+  function failed() {
+    var alert = document.createElement("p");
+    alert.setAttribute("role", "alert");
+    alert.textContent = container.getAttribute("data-error");
+    container.appendChild(alert);
+    reportHeight();
+  }
+
   new H5PStandalone.H5P(container, config.options).then(function () {
     H5P.externalDispatcher.on("xAPI", function (event) {
       var statement = event && event.data && event.data.statement;
@@ -30,7 +38,7 @@
       post({ type: "custodia:h5p-xapi", statement: JSON.parse(JSON.stringify(statement)) });
     });
     reportHeight();
-  });
+  }, failed);
   if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(container);
   window.setInterval(reportHeight, 500); // H5P resizes its own frame from inside; cheap to poll
   window.addEventListener("load", reportHeight);
