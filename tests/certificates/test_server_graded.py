@@ -9,8 +9,8 @@ from django.utils import timezone
 from certificates.models import Accreditation, Certificate
 from certificates.services import NotAllowed, choosable_accreditations, issue_certificate
 from courses.models import LessonPage
-from learning.models import CourseCompletion, Provenance, RequiredActivity
 from learning.api import complete_lesson, enrol, record_activity_result
+from learning.models import CourseCompletion, Provenance, RequiredActivity
 from organisations.models import Membership, Role
 from tests.certificates.conftest import make_academy
 
