@@ -3,7 +3,6 @@ browser blocks the frame's storage and cookies), and on learn.localhost from con
 same site, where the package files need the launch's cookie). Answers reach the database under launches."""
 
 import re
-import threading
 
 import pytest
 from django.test import Client
@@ -14,27 +13,6 @@ from h5p.services import import_package
 from learning.enrolment import enrol
 from learning.models import ActivityResult, Launch
 from tests.h5p.conftest import fixture_package
-
-
-@pytest.fixture(autouse=True)
-def _one_content_request_at_a_time_on_sqlite(monkeypatch):
-    """The live server's threads share the in-memory SQLite test database's one connection: two frames recording
-    their launches at the same instant would collide ("table is locked"). PostgreSQL (and a SQLite file, as in
-    production) let them run together; here the content host answers one request at a time."""
-    from django.db import connection
-
-    from learning.launch import ContentOriginMiddleware
-
-    if connection.vendor != "sqlite":
-        return
-    lock = threading.Lock()
-    original = ContentOriginMiddleware.__call__
-
-    def serialised(self, request):
-        with lock:
-            return original(self, request)
-
-    monkeypatch.setattr(ContentOriginMiddleware, "__call__", serialised)
 
 
 def live_origins(settings, live_server, tmp_path, platform_host, content_host, *, require_cookie=False):
