@@ -21,6 +21,7 @@ from academies import audit, exports, jobs, onboarding, reports
 from academies.models import ApiToken, AuditAction, ExportJob, ImportBatch, JobStatus, TokenScope
 from academies.tokens import create_token
 from academies.transcript import transcript, transcript_pdf
+from core.params import bounded_int
 from core.visibility import visible
 from organisations.access import MANAGE, REPORT, InAcademy, academies_for, can
 from organisations.models import Membership
@@ -245,7 +246,8 @@ def api_tokens(request):
         raise PermissionDenied
     created = None
     if request.method == "POST":
-        academy = get_object_or_404(academies_for(request.user), pk=request.POST.get("academy") or 0)
+        academy_pk = bounded_int(request.POST.get("academy"), minimum=1) or 0
+        academy = get_object_or_404(academies_for(request.user), pk=academy_pk)
         scopes = [s for s in request.POST.getlist("scopes") if s in TokenScope.values]
         name = (request.POST.get("name") or "").strip()[:100]
         if not scopes or not name:

@@ -17,6 +17,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from academies.models import AuditEntry, LrsEndpoint
 from certificates.models import Accreditation, Certificate
+from core.params import choice
+from elearning.languages import LANGUAGE_CODES
 from organisations.access import academies_for
 from organisations.models import Academy, Membership
 
@@ -116,7 +118,7 @@ def preview_certificate(request, pk):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied
-    language = request.GET.get("language", "en")
+    language = choice(request.GET.get("language"), LANGUAGE_CODES, default="en")
     from academies.preview import sample_certificate_pdf  # the PDF stack (~11 MB) loads when first needed
 
     response = HttpResponse(sample_certificate_pdf(academy, language), content_type="application/pdf")
@@ -129,7 +131,7 @@ def register_preview_url():
     from academies import records_views
 
     return [
-        path("academies/<int:pk>/certificate-preview/", preview_certificate, name="academies_certificate_preview"),
+        path("academies/<id:pk>/certificate-preview/", preview_certificate, name="academies_certificate_preview"),
         path("academy-reports/", records_views.admin_index, name="academies_admin_reports"),
         path("academy-reports/<slug:slug>/", records_views.admin_report, name="academies_admin_report"),
     ]

@@ -56,10 +56,13 @@ def set_language_cookie(response, language):
 def safe_next(request, default, *, from_query=True):
     """The posted ``next`` URL (or, with ``from_query``, the query string's) when it stays on this site.
 
-    Else ``default``. Shared by the accounts and learning views.
+    Else ``default``. Shared by the accounts and learning views. Only a path on this site (``/...``) is
+    followed: anything else, such as ``0``, would be taken by ``redirect()`` for a URL name.
     """
     target = request.POST.get("next") or (request.GET.get("next") if from_query else "") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 

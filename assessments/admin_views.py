@@ -23,9 +23,10 @@ from assessments.analysis import facility_chart, item_analysis
 from assessments.formats.common import ImportFailed
 from assessments.formats.importer import export_questions, import_questions
 from assessments.models import Attempt, AttemptState, Question, QuestionCategory, QuizPage
+from core.params import choice
 from core.visibility import policy_for
 from courses.permissions import may_author
-from elearning.languages import django_languages
+from elearning.languages import LANGUAGE_CODES, django_languages
 
 
 def _quiz_for(request, quiz_id):
@@ -131,7 +132,7 @@ def export_view(request):
     questions = Question.objects.select_related("category").order_by("category__slug", "name")
     if request.GET.get("category"):
         questions = questions.filter(category__slug=request.GET["category"])
-    text = export_questions(questions, fmt, request.GET.get("language", "en"))
+    text = export_questions(questions, fmt, choice(request.GET.get("language"), LANGUAGE_CODES, default="en"))
     response = HttpResponse(text, content_type="text/plain; charset=utf-8" if fmt == "gift" else "application/xml")
     response["Content-Disposition"] = f'attachment; filename="questions.{"gift" if fmt == "gift" else "xml"}"'
     return response

@@ -28,6 +28,7 @@ from assessments.models import (
     QuestionCategory,
     current_versions,
 )
+from core.params import MAX_INT32
 from core.refusals import Refused
 
 
@@ -229,7 +230,7 @@ def save_answers(attempt_id, user, sequence, answers, *, now=None, items=None):
         attempt = _lock(attempt_id, user)
         if attempt.is_finished:
             return SaveOutcome(attempt, False, "finished")
-        if not isinstance(sequence, int) or sequence <= attempt.sequence:
+        if not isinstance(sequence, int) or not attempt.sequence < sequence <= MAX_INT32:
             return SaveOutcome(attempt, False, "stale")
         if not _accepting_answers(attempt, now):
             _finish(attempt, FinishReason.TIMED_OUT, now)
@@ -255,7 +256,7 @@ def submit_attempt(attempt_id, user, *, sequence=None, answers=None, now=None, i
         if attempt.is_finished:
             return attempt, False
         in_time = _accepting_answers(attempt, now)
-        if answers and in_time and isinstance(sequence, int) and sequence > attempt.sequence:
+        if answers and in_time and isinstance(sequence, int) and attempt.sequence < sequence <= MAX_INT32:
             _apply_answers(attempt, answers, now, items)
             attempt.sequence = sequence
             attempt.last_saved_at = now

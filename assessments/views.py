@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from assessments import engine, presentation
 from assessments.models import Attempt, Layout
+from core.params import MAX_INT32, bounded_int
 from core.refusals import Refused
 from core.visibility import visible
 
@@ -88,10 +89,7 @@ def _page_number(request, attempt, items):
     if attempt.quiz.layout != Layout.ONE_PER_PAGE:
         return 1, 1
     pages = max(1, len(items))
-    try:
-        number = int(request.GET.get("page", request.POST.get("page", 1)))
-    except (TypeError, ValueError):
-        number = 1
+    number = bounded_int(request.GET.get("page", request.POST.get("page", 1)), minimum=-MAX_INT32, default=1)
     return min(max(number, 1), pages), pages
 
 
@@ -100,10 +98,12 @@ def _items_on_page(items, layout, page):
 
 
 def _sequence(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """A save's sequence number or a question position: what the database can hold, else None (refused)."""
+    return bounded_int(value, minimum=0)
+
+
+def _positions(request):
+    return {p for p in (_sequence(p) for p in request.POST.getlist("positions")[:1000]) if p is not None}
 
 
 def attempt_page(request, quiz, attempt_id):
@@ -142,7 +142,7 @@ def attempt_page(request, quiz, attempt_id):
         elif action == "previous":
             page -= 1
         elif action.startswith("goto-"):
-            page = _sequence(action[5:]) or page
+            page = bounded_int(action[5:], minimum=1, default=page)
         else:
             messages.success(request, _("Your answers are saved."))
         return redirect(f"{here}?page={min(max(page, 1), pages)}")
@@ -171,8 +171,7 @@ def autosave(request, quiz, attempt_id):
     if not request.user.is_authenticated:
         return JsonResponse({"error": "login"}, status=403)
     attempt = own_attempt(request.user, quiz, attempt_id)
-    positions = {p for p in (_sequence(p) for p in request.POST.getlist("positions")) if p is not None}
-    shown = list(attempt.items.filter(position__in=positions).select_related("version").order_by("position"))
+    shown = list(attempt.items.filter(position__in=_positions(request)).select_related("version").order_by("position"))
     answers = presentation.answers_from_post(shown, request.POST)
     sequence = _sequence(request.POST.get("sequence"))
     outcome = engine.save_answers(attempt.pk, request.user, sequence, answers, items=shown)
@@ -196,8 +195,7 @@ def submit(request, quiz, attempt_id):
     if not request.user.is_authenticated:
         return JsonResponse({"error": "login"}, status=403)
     attempt = own_attempt(request.user, quiz, attempt_id)
-    positions = {p for p in (_sequence(p) for p in request.POST.getlist("positions")) if p is not None}
-    shown = list(attempt.items.filter(position__in=positions).select_related("version"))
+    shown = list(attempt.items.filter(position__in=_positions(request)).select_related("version"))
     answers = presentation.answers_from_post(shown, request.POST)
     attempt, graded_now = engine.submit_attempt(
         attempt.pk, request.user, sequence=_sequence(request.POST.get("sequence")), answers=answers, items=shown

@@ -57,8 +57,8 @@ register_snippet(QuestionBankGroup)
 def register_assessment_urls():
     return [
         path("assessments/quizzes/", admin_views.quiz_index, name="assessments_quiz_index"),
-        path("assessments/quizzes/<int:quiz_id>/", admin_views.quiz_report, name="assessments_quiz_report"),
-        path("assessments/quizzes/<int:quiz_id>/regrade/", admin_views.quiz_regrade, name="assessments_quiz_regrade"),
+        path("assessments/quizzes/<id:quiz_id>/", admin_views.quiz_report, name="assessments_quiz_report"),
+        path("assessments/quizzes/<id:quiz_id>/regrade/", admin_views.quiz_regrade, name="assessments_quiz_regrade"),
         path("assessments/import/", admin_views.import_view, name="assessments_import"),
         path("assessments/export/", admin_views.export_view, name="assessments_export"),
     ]

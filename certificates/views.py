@@ -15,6 +15,7 @@ from certificates import credentials, throttle, verification
 from certificates.forms import CodeForm, CredentialForm, SurnameForm
 from certificates.models import Accreditation, Certificate
 from core.http import wants_json
+from core.params import parse_uuid
 from core.visibility import visible
 from learning.models import CourseCompletion
 from organisations.models import Academy
@@ -116,9 +117,15 @@ def choose_academy(request):
     from certificates.services import choosable_accreditations
     from certificates.tasks import issue_chosen_certificate_task
 
+    completion_uuid, accreditation_uuid = (
+        parse_uuid(request.POST.get("completion")),
+        parse_uuid(request.POST.get("accreditation")),
+    )
+    if completion_uuid is None or accreditation_uuid is None:
+        raise Http404
     completions = visible(request.user, CourseCompletion, learner=request.user)
-    completion = get_object_or_404(completions, uuid=request.POST.get("completion"))
-    accreditation = get_object_or_404(Accreditation, uuid=request.POST.get("accreditation"))
+    completion = get_object_or_404(completions, uuid=completion_uuid)
+    accreditation = get_object_or_404(Accreditation, uuid=accreditation_uuid)
     if accreditation not in choosable_accreditations(completion):
         raise Http404
     issue_chosen_certificate_task.enqueue(completion.pk, accreditation.pk)

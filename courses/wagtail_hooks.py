@@ -15,7 +15,7 @@ def register_translation_status_urls():
     return [
         path("translation-status/", TranslationStatusIndexView.as_view(), name="translation_status"),
         path(
-            "translation-status/<int:course_id>/",
+            "translation-status/<id:course_id>/",
             TranslationStatusCourseView.as_view(),
             name="translation_status_course",
         ),

@@ -143,3 +143,36 @@ def assert_client_error_or_success(response, allowed=(200, 201, 202, 204)):
     status = response.status_code
     assert status < 500, f"{status}: {response.content[:300]!r}"
     assert 400 <= status < 500 or status in allowed, status
+
+
+# Form-encoded endpoints (what a browser form or a hand-made POST sends: text only) ---------------
+EDGE_INTEGERS = [0, -1, 1, 2**31 - 1, 2**31, 2**32, 2**53 + 1, 2**63 - 1, 2**63, -(2**63) - 1, 2**64, 10**30]
+
+
+def _encodable(text):
+    """Lone surrogates cannot be sent as UTF-8 form data (a raw client's invalid bytes arrive as U+FFFD)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def form_scalars():
+    """One hostile form value: integers past every column's range, floats, tricky and random text."""
+    return st.one_of(
+        st.sampled_from(EDGE_INTEGERS).map(str),
+        HOSTILE_NUMBERS.map(str),
+        HOSTILE_TEXT.filter(_encodable),
+        st.sampled_from(["../../etc/passwd", "00000000-0000-0000-0000-000000000000", "[]", "{}", "null", "true"]),
+    )
+
+
+def form_data(fields, *, extra_fields=True):
+    """A form body: each of ``fields`` absent, one value or several; sometimes unknown fields too."""
+    value = st.one_of(form_scalars(), st.lists(form_scalars(), max_size=4))
+    known = st.fixed_dictionaries({}, optional=dict.fromkeys(fields, value))
+    if not extra_fields:
+        return known
+    unknown = st.dictionaries(st.text(min_size=1, max_size=12).filter(_encodable), value, max_size=3)
+    return st.tuples(known, unknown).map(lambda pair: {**pair[1], **pair[0]})
