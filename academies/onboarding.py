@@ -1,9 +1,6 @@
 """Bulk onboarding: an academy administrator uploads officers (CSV or XLSX); a dry run says, row by
 row, what will be created, updated or rejected; applying is one transaction; invitations follow."""
 
-import csv
-import io
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
@@ -20,14 +17,16 @@ from django.utils.translation import gettext as _
 
 from academies.exports import FORMULA_START
 from academies.models import ImportBatch
+from core import spreadsheets
 from courses.models import CoursePage
 from elearning.languages import LANGUAGE_CODES
 from learning.api import enrol
 from learning.models import EnrolmentSource
 from organisations.models import Membership, Role
 
-MAX_UPLOAD_BYTES = getattr(settings, "ACADEMY_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
-MAX_ROWS = 5000
+LIMITS = spreadsheets.TableLimits(max_bytes=getattr(settings, "ACADEMY_IMPORT_MAX_BYTES", 2 * 1024 * 1024))
+MAX_UPLOAD_BYTES = LIMITS.max_bytes
+MAX_ROWS = LIMITS.max_rows
 REQUIRED = ("name", "email", "unit", "language", "courses")
 OPTIONAL = ("rank",)
 
@@ -37,63 +36,20 @@ class UploadError(ValueError):
 
 
 def read_table(upload):
-    """Rows (dicts of stripped strings) from an uploaded CSV or XLSX; the size is checked before reading."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise UploadError(
-            _("The file is too large (at most %(size)s MB).") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
-    name = (upload.name or "").lower()
-    if name.endswith(".csv"):
-        rows = _read_csv(upload)
-    elif name.endswith(".xlsx"):
-        rows = _read_xlsx(upload)
-    else:
-        raise UploadError(_("Upload a CSV or XLSX file."))
+    """Rows (dicts of stripped strings) from an uploaded CSV or XLSX, within ``LIMITS`` (core.spreadsheets)."""
     try:
-        header = next(rows)
-    except StopIteration:
-        raise UploadError(_("The file is empty.")) from None
-    header = [str(cell or "").strip().lower() for cell in header]
+        header, *rows = spreadsheets.read_rows(upload, LIMITS)
+    except spreadsheets.TableError as error:
+        raise UploadError(str(error)) from None
+    header = [cell.lower() for cell in header]
     missing = [column for column in REQUIRED if column not in header]
     if missing:
         raise UploadError(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    table = []
-    for values in rows:
-        values = ["" if cell is None else str(cell).strip() for cell in values]
-        if not any(values):
-            continue
-        if len(table) >= MAX_ROWS:
-            raise UploadError(_("Too many rows (at most %(count)s).") % {"count": MAX_ROWS})
-        table.append({column: (values[i] if i < len(values) else "") for i, column in enumerate(header)})
-    return table
-
-
-def _read_csv(upload):
-    try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UploadError(_("The CSV file is not UTF-8 text.")) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        yield from csv.reader(io.StringIO(text), dialect)
-    except csv.Error:
-        raise UploadError(_("The CSV file could not be read.")) from None
-
-
-def _read_xlsx(upload):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable file is the same answer to the user
-        raise UploadError(_("The XLSX file could not be read.")) from None
-    try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
-    finally:
-        workbook.close()
+    return [
+        {column: (values[i] if i < len(values) else "") for i, column in enumerate(header)}
+        for values in rows
+        if any(values)
+    ]
 
 
 def _existing_users(emails):
