@@ -1,6 +1,7 @@
 from django.urls import path
 
 from academies import records_views, views
+from accounts.twofactor import guard_urlpatterns
 
 app_name = "academies"
 urlpatterns = [
@@ -32,3 +33,6 @@ urlpatterns = [
     path("<slug:slug>/exports/<uuid:uuid>/status.json", records_views.export_status, name="export_status"),
     path("<slug:slug>/exports/<uuid:uuid>/download/", records_views.export_download, name="export_download"),
 ]
+
+# Every academy page shows or changes officers' records: two-factor first (accounts/twofactor.py).
+urlpatterns = guard_urlpatterns(urlpatterns)

@@ -212,25 +212,43 @@ class ProfileForm(forms.ModelForm):
 
 
 class TokenForm(forms.Form):
-    """A six-digit code from an authenticator app."""
+    """A six-digit code from an authenticator app (or, with ``allow_recovery``, one of the recovery codes)."""
 
     otp_token = forms.CharField(
         label=_("Six-digit code from your authenticator app"),
         min_length=6,
-        max_length=8,
+        max_length=24,
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "pattern": "[0-9 ]*",
                 "autofocus": True,
+                "autocapitalize": "off",
+                "spellcheck": "false",
                 "dir": "ltr",
             }
         ),
     )
 
+    def __init__(self, *args, allow_recovery=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allow_recovery = allow_recovery
+        if allow_recovery:
+            self.fields["otp_token"].help_text = _("Lost your phone? Enter one of your recovery codes instead.")
+        else:
+            self.fields["otp_token"].widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9 ]*"})
+
     def clean_otp_token(self):
+        from accounts.twofactor import normalise_recovery_code
+
         token = self.cleaned_data["otp_token"].replace(" ", "")
-        if not token.isdigit() or not 6 <= len(token) <= 8:
-            raise ValidationError(_("Enter the six digits your authenticator app shows."), code="invalid_format")
-        return token
+        if token.isdigit() and 6 <= len(token) <= 8:
+            return token
+        if self.allow_recovery:
+            code = normalise_recovery_code(token)
+            if code is not None:
+                return code
+            raise ValidationError(
+                _("Enter the six digits your authenticator app shows, or one of your recovery codes."),
+                code="invalid_format",
+            )
+        raise ValidationError(_("Enter the six digits your authenticator app shows."), code="invalid_format")

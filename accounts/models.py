@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 
 from elearning.languages import DEFAULT_LANGUAGE, django_languages
 
@@ -118,3 +119,49 @@ class LoginFailure(models.Model):
 
     def __str__(self):
         return f"{self.username or '-'} from {self.ip_address or '-'} at {self.attempted_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RecoveryCodes(ThrottlingMixin, Device):
+    """A user's set of single-use recovery codes, as a django-otp device.
+
+    Verifying one of its codes verifies the session like the authenticator app does. The codes
+    themselves are never stored: only their SHA-256 digests (``RecoveryCode``); a code is random
+    (about 79 bits), so its digest needs no salt.
+    """
+
+    class Meta:
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def get_throttle_factor(self):
+        return 1
+
+    def verify_token(self, token):
+        from accounts.twofactor import normalise_recovery_code, recovery_digest
+
+        code = normalise_recovery_code(token)
+        if code is None:
+            return False
+        if not self.verify_is_allowed()[0]:
+            return False
+        used = RecoveryCode.objects.filter(device=self, digest=recovery_digest(code), used_at__isnull=True).update(
+            used_at=timezone.now()
+        )  # one conditional UPDATE: two sessions racing with the same code cannot both win
+        if used:
+            self.throttle_reset()
+            return True
+        self.throttle_increment()
+        return False
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodes, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self):
+        return f"{self.digest[:8]}… ({'used' if self.used_at else 'unused'})"

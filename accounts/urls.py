@@ -25,4 +25,5 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
 ]

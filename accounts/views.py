@@ -12,7 +12,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -30,6 +30,7 @@ from accounts.forms import (
     SignupForm,
     TokenForm,
 )
+from accounts.models import RecoveryCodes
 from accounts.tokens import TokenError, check_confirmation_token
 
 User = get_user_model()
@@ -235,7 +236,7 @@ def two_factor_setup(request):
             twofactor.confirm_device(device)
             otp_login(request, device)
             messages.success(request, _("Two-factor authentication is on. You will enter a code after your password."))
-            return redirect(next_url)
+            return _show_recovery_codes(request, twofactor.new_recovery_codes(user), next_url)
         else:
             form.add_error("otp_token", WRONG_CODE)
     context = {
@@ -261,7 +262,7 @@ def two_factor_verify(request):
         return redirect(f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': next_url})}")
     if user.is_verified():
         return redirect(next_url)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST or None, allow_recovery=True)
     if request.method == "POST" and form.is_valid():
         device = None
         with transaction.atomic():  # devices locked for update: throttling holds across processes
@@ -273,6 +274,37 @@ def two_factor_verify(request):
                     break
         if device is not None:
             otp_login(request, device)
+            if isinstance(device, RecoveryCodes):
+                left = twofactor.recovery_codes_left(user)
+                messages.warning(
+                    request,
+                    ngettext(
+                        "You used a recovery code: %(count)d is left. Make new codes from your profile.",
+                        "You used a recovery code: %(count)d are left. Make new codes from your profile.",
+                        left,
+                    )
+                    % {"count": left},
+                )
             return redirect(next_url)
         form.add_error("otp_token", WRONG_CODE if allowed else TOO_MANY_CODES)
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+def _show_recovery_codes(request, codes, next_url):
+    """The new codes, once: they are stored only as digests (the views calling this are never cached)."""
+    return render(request, "accounts/two_factor_recovery_codes.html", {"codes": codes, "next": next_url})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request):
+    """How many recovery codes are left; POST replaces them all with ten new ones (shown once)."""
+    user = request.user
+    if not twofactor.can_use_two_factor(user) or not twofactor.has_confirmed_device(user):
+        raise PermissionDenied
+    if not user.is_verified():
+        return redirect(f"{reverse('accounts:two_factor_verify')}?{urlencode({'next': request.get_full_path()})}")
+    if request.method == "POST":
+        return _show_recovery_codes(request, twofactor.new_recovery_codes(user), reverse("accounts:profile"))
+    return render(request, "accounts/two_factor_recovery.html", {"left": twofactor.recovery_codes_left(user)})

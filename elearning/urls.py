@@ -6,10 +6,24 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from academies.api import api as academies_api
+from accounts.twofactor import guard_urlpatterns
 from core import views as core_views
 
+# The admin's pages that come before two-factor: signing in and out, password reset, its sprite and catalog.
+ADMIN_BEFORE_SIGN_IN = {
+    "wagtailadmin_login",
+    "wagtailadmin_logout",
+    "wagtailadmin_sprite",
+    "wagtailadmin_javascript_catalog",
+    "wagtailadmin_password_reset",
+    "wagtailadmin_password_reset_done",
+    "wagtailadmin_password_reset_confirm",
+    "wagtailadmin_password_reset_complete",
+}
+
 urlpatterns = [
-    path("admin/", include(wagtailadmin_urls)),
+    # Every other admin view reads or changes records: two-factor first (accounts/twofactor.py).
+    path("admin/", include(guard_urlpatterns(wagtailadmin_urls.urlpatterns, open_names=ADMIN_BEFORE_SIGN_IN))),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("healthz", core_views.health, name="health"),

@@ -69,7 +69,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "accounts.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -129,7 +128,8 @@ CUSTODIA_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("CUSTODIA_LOGIN_IP_FAILURE_
 CUSTODIA_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("CUSTODIA_LOGIN_LOCKOUT_SECONDS", "900"))
 CUSTODIA_TRUSTED_PROXY_COUNT = int(os.environ.get("CUSTODIA_TRUSTED_PROXY_COUNT", "0"))  # X-Forwarded-For hops
 CUSTODIA_SIGNUP_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3
-# Staff (anyone who can open /admin/) confirm a TOTP code after their password.
+# Staff, superusers and academy staff confirm a TOTP code after their password before any view that reads or
+# changes other people's records (accounts/twofactor.py; on by default in production).
 CUSTODIA_REQUIRE_STAFF_2FA = os.environ.get("CUSTODIA_REQUIRE_STAFF_2FA", "0") == "1"
 OTP_TOTP_ISSUER = "Custodia"
 WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
