@@ -47,3 +47,19 @@ def send_signup_confirmation(request, user):
         body = render_to_string("accounts/email/signup_confirmation.txt", context, request)
     send_mail(" ".join(subject.split()), body, None, [user.email])
     return True
+
+
+def send_account_exists_notice(user):
+    """Someone signed up with this registered address: tell its owner, in their language, where to go instead."""
+    from core.public import public_url
+
+    with translation.override(user_language(user)):
+        context = {
+            "user": user,
+            "login_url": public_url(reverse("accounts:login")),
+            "reset_url": public_url(reverse("accounts:password_reset")),
+            "site_name": "Custodia",
+        }
+        subject = render_to_string("accounts/email/account_exists_subject.txt", context)
+        body = render_to_string("accounts/email/account_exists.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])

@@ -113,14 +113,6 @@ class SignupForm(BaseUserCreationForm):
             "agency": forms.TextInput(attrs={"autocomplete": "organization", "dir": "auto"}),
         }
 
-    error_messages = {
-        **BaseUserCreationForm.error_messages,
-        "duplicate_email": _(
-            "An account with this e-mail address already exists. Log in, or reset your password if you "
-            "have forgotten it."
-        ),
-    }
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("full_name", "first_name", "profession", "country"):
@@ -135,10 +127,16 @@ class SignupForm(BaseUserCreationForm):
             self.initial.setdefault("preferred_language", current if current in LANGUAGE_CODES else "en")
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(self.error_messages["duplicate_email"], code="duplicate_email")
-        return email
+        # A registered address is not an error here: the view answers as for a new one (no enumeration).
+        return User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
+
+    def validate_unique(self):
+        """The e-mail's uniqueness is the view's business (same answer for every address); the rest as usual."""
+        exclude = {*self._get_validation_exclusions(), "email"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
 
     def _post_clean(self):
         forms.ModelForm._post_clean(self)

@@ -165,3 +165,26 @@ class RecoveryCode(models.Model):
 
     def __str__(self):
         return f"{self.digest[:8]}… ({'used' if self.used_at else 'unused'})"
+
+
+class RateCount(models.Model):
+    """How many times something happened to one key (a hashed address or IP) in one window (``accounts.ratelimit``).
+
+    In the database, so every app process counts together; old windows are deleted now and then.
+    """
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("rate count")
+        verbose_name_plural = _("rate counts")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "window_start"], name="accounts_one_rate_count")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="accounts_rate_window_idx")]
+
+    def __str__(self):
+        return f"{self.scope} {self.key[:8]}… {self.count} since {self.window_start:%H:%M}"

@@ -1,18 +1,23 @@
-"""Sign-in throttling against password guessing, shared by every app process.
+"""Sign-in throttling against password guessing, shared by every app process, that no stranger can turn
+into a lockout of someone else.
 
-Each failed attempt is one ``LoginFailure`` row (e-mail address, client IP, time). Signing in
-is refused, before the password is even checked, while either
+Each failed attempt is one ``LoginFailure`` row (e-mail address, client IP, time). Within the last
+``CUSTODIA_LOGIN_LOCKOUT_SECONDS``, signing in is refused before the password is even checked when
 
-* the account has ``CUSTODIA_LOGIN_FAILURE_LIMIT`` failures, or
-* the client IP has ``CUSTODIA_LOGIN_IP_FAILURE_LIMIT`` failures
+* this account has ``CUSTODIA_LOGIN_FAILURE_LIMIT`` failures *from this IP* (the guesser is locked
+  out of the account; the officer, from their own address, is not), or
+* this IP has ``CUSTODIA_LOGIN_IP_FAILURE_LIMIT`` failures, whatever the accounts, or
+* the account is being slowed down: past ``CUSTODIA_LOGIN_SLOWDOWN_AFTER`` failures from anywhere
+  (a guesser with many addresses), each attempt waits a delay that doubles with every further
+  failure, up to ``CUSTODIA_LOGIN_SLOWDOWN_MAX_SECONDS`` after the last one. A slow-down is never a
+  lockout: whoever waits that long gets their attempt.
 
-within the last ``CUSTODIA_LOGIN_LOCKOUT_SECONDS``. Refused attempts are not counted, so a
-lock lifts by itself that long after the failure that set it. A successful sign-in or a
-password reset clears the account's failures (not the IP's: an academy shares one address).
+Refused attempts are not counted, so every lock lifts by itself. A successful sign-in or a password
+reset clears the account's failures (not the IP's: an academy shares one address).
 
-The check lives in the authentication backend (``accounts.backends``), so every form that
-calls ``authenticate()`` with the request — the site's login, Wagtail's /admin/login/ — is
-covered; the login forms turn it into a clear message.
+The check lives in the authentication backend (``accounts.backends``), so every form that calls
+``authenticate()`` with the request - the site's login, Wagtail's /admin/login/ - is covered; the
+login forms turn it into a clear message.
 """
 
 import math
@@ -30,14 +35,27 @@ LOCKOUT_ATTRIBUTE = "custodia_login_lockout"
 
 @dataclass(frozen=True)
 class Lockout:
-    reason: str  # "account" or "ip"
+    reason: str  # "account" (this account from this IP), "ip" or "slow" (the account-wide slow-down)
     until: object  # aware datetime
 
     @property
     def minutes_left(self):
         return max(1, math.ceil((self.until - timezone.now()).total_seconds() / 60))
 
+    @property
+    def seconds_left(self):
+        return max(1, math.ceil((self.until - timezone.now()).total_seconds()))
+
     def message(self):
+        if self.reason == "slow":
+            seconds = self.seconds_left
+            return ngettext(
+                "This account has had many failed sign-in attempts. For its security, wait %(seconds)d second "
+                "before you try again.",
+                "This account has had many failed sign-in attempts. For its security, wait %(seconds)d seconds "
+                "before you try again.",
+                seconds,
+            ) % {"seconds": seconds}
         minutes = self.minutes_left
         return ngettext(
             "Too many failed sign-in attempts. For your security, signing in is blocked for %(minutes)d "
@@ -91,11 +109,27 @@ def _lock_until(queryset, limit):
     return recent[-1] + _period()
 
 
+def _slowdown_until(username):
+    """When the account-wide slow-down lets the next attempt through, or None."""
+    free = getattr(settings, "CUSTODIA_LOGIN_SLOWDOWN_AFTER", 10)
+    longest = getattr(settings, "CUSTODIA_LOGIN_SLOWDOWN_MAX_SECONDS", 60)
+    since = timezone.now() - _period()
+    recent = LoginFailure.objects.filter(username=username, attempted_at__gt=since)
+    count = recent.count()
+    if count < free:
+        return None
+    delay = min(longest, 2 ** min(count - free, 16))
+    last = recent.order_by("-attempted_at").values_list("attempted_at", flat=True).first()
+    until = last + timedelta(seconds=delay)
+    return until if until > timezone.now() else None
+
+
 def get_lockout(username, ip_address):
-    """The ``Lockout`` in force for this e-mail address or IP, or None."""
+    """The ``Lockout`` in force for this e-mail address from this IP, or None."""
     username = normalize_username(username)
-    if username:
-        until = _lock_until(LoginFailure.objects.filter(username=username), settings.CUSTODIA_LOGIN_FAILURE_LIMIT)
+    if username and ip_address:
+        failures = LoginFailure.objects.filter(username=username, ip_address=ip_address)
+        until = _lock_until(failures, settings.CUSTODIA_LOGIN_FAILURE_LIMIT)
         if until:
             return Lockout("account", until)
     if ip_address:
@@ -103,6 +137,10 @@ def get_lockout(username, ip_address):
         until = _lock_until(failures, settings.CUSTODIA_LOGIN_IP_FAILURE_LIMIT)
         if until:
             return Lockout("ip", until)
+    if username:
+        until = _slowdown_until(username)
+        if until:
+            return Lockout("slow", until)
     return None
 
 

@@ -19,9 +19,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import throttle, twofactor
-from accounts.emails import send_signup_confirmation, user_language
+from accounts import ratelimit, throttle, twofactor
+from accounts.emails import send_account_exists_notice, send_signup_confirmation, user_language
 from accounts.forms import (
     EmailAuthenticationForm,
     EmailPasswordResetForm,
@@ -82,20 +83,36 @@ class LoginView(auth_views.LoginView):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """The same answer for a new and a registered address: the address's owner gets an e-mail either way
+    (a confirmation link, or a note that they already have an account), so the page reveals nothing."""
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                user = form.save()
-        except IntegrityError:  # the same address signed up a moment ago, in another request
-            form.add_error("email", form.error_messages["duplicate_email"])
-        else:
-            send_signup_confirmation(request, user)
-            request.session[SIGNUP_EMAIL_SESSION_KEY] = user.email
-            return redirect("accounts:signup_done")
+        email = form.cleaned_data["email"]
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    user = form.save()
+            except IntegrityError:  # the same address signed up a moment ago, in another request
+                existing = User.objects.filter(email__iexact=email).first()
+            else:
+                send_signup_confirmation(request, user)
+        if existing is not None:
+            _tell_the_owner(request, existing)
+        request.session[SIGNUP_EMAIL_SESSION_KEY] = email
+        return redirect("accounts:signup_done")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def _tell_the_owner(request, user):
+    """Someone signed up with a registered address: a new confirmation link if the account is still
+    unconfirmed, else a note to its owner (at most one an hour)."""
+    if not user.is_active and user.email_confirmed_at is None:
+        send_signup_confirmation(request, user)
+    elif ratelimit.hit("signup-exists", user.email, 1, 3600):
+        send_account_exists_notice(user)
 
 
 @never_cache
@@ -149,11 +166,24 @@ def resend_confirmation(request):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, throttled: per requesting IP (refused, with a message) and per address (the same
+    answer as always, but no further e-mail), so nobody floods an inbox or the mail server."""
+
     form_class = EmailPasswordResetForm
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        ip = throttle.client_ip(self.request) or "unknown"
+        if not ratelimit.hit("reset-ip", ip, settings.CUSTODIA_RESET_REQUESTS_PER_IP, 3600):
+            form.add_error(None, _("Too many password reset requests from your network. Try again in an hour."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        email = form.cleaned_data["email"]
+        if not ratelimit.hit("reset-account", email, settings.CUSTODIA_RESET_EMAILS_PER_ACCOUNT, 3600):
+            return redirect(self.get_success_url())  # the usual answer; the inbox already has a link
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -266,10 +296,12 @@ def two_factor_verify(request):
     if request.method == "POST" and form.is_valid():
         device = None
         with transaction.atomic():  # devices locked for update: throttling holds across processes
-            devices = list(devices_for_user(user, confirmed=True, for_verify=True))
+            token = form.cleaned_data["otp_token"]
+            kind = TOTPDevice if token.isdigit() else RecoveryCodes  # each kind of code has its own throttle
+            devices = [d for d in devices_for_user(user, confirmed=True, for_verify=True) if isinstance(d, kind)]
             allowed = [candidate for candidate in devices if candidate.verify_is_allowed()[0]]
             for candidate in allowed:
-                if candidate.verify_token(form.cleaned_data["otp_token"]):
+                if candidate.verify_token(token):
                     device = candidate
                     break
         if device is not None:

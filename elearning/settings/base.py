@@ -123,7 +123,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Sign-in throttling (accounts/throttle.py): counters live in the database, so every process agrees.
 AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
-CUSTODIA_LOGIN_FAILURE_LIMIT = int(os.environ.get("CUSTODIA_LOGIN_FAILURE_LIMIT", "5"))  # per account
+CUSTODIA_LOGIN_FAILURE_LIMIT = int(os.environ.get("CUSTODIA_LOGIN_FAILURE_LIMIT", "5"))  # per account and IP
+# Past this many failures of one account from anywhere, attempts wait 1, 2, 4... seconds (at most the maximum).
+CUSTODIA_LOGIN_SLOWDOWN_AFTER = int(os.environ.get("CUSTODIA_LOGIN_SLOWDOWN_AFTER", "10"))
+CUSTODIA_LOGIN_SLOWDOWN_MAX_SECONDS = int(os.environ.get("CUSTODIA_LOGIN_SLOWDOWN_MAX_SECONDS", "60"))
+# Password-reset e-mails: at most this many an hour for one address, and requested from one IP.
+CUSTODIA_RESET_EMAILS_PER_ACCOUNT = int(os.environ.get("CUSTODIA_RESET_EMAILS_PER_ACCOUNT", "3"))
+CUSTODIA_RESET_REQUESTS_PER_IP = int(os.environ.get("CUSTODIA_RESET_REQUESTS_PER_IP", "20"))
 CUSTODIA_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("CUSTODIA_LOGIN_IP_FAILURE_LIMIT", "30"))  # per IP
 CUSTODIA_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("CUSTODIA_LOGIN_LOCKOUT_SECONDS", "900"))
 CUSTODIA_TRUSTED_PROXY_COUNT = int(os.environ.get("CUSTODIA_TRUSTED_PROXY_COUNT", "0"))  # X-Forwarded-For hops
