@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from assessments import engine
+from assessments import engine, imports
 from assessments.analysis import facility_chart, item_analysis
 from assessments.formats.common import ImportFailed
-from assessments.formats.importer import export_questions, import_questions
-from assessments.models import Attempt, AttemptState, Question, QuestionCategory, QuizPage
+from assessments.formats.importer import export_questions
+from assessments.models import Attempt, AttemptState, Question, QuizPage
 from core.params import choice
 from core.visibility import policy_for
 from courses.permissions import may_author
@@ -88,6 +88,11 @@ class ImportForm(forms.Form):
         label=gettext_lazy("Parent category"), required=False, help_text=gettext_lazy("Default: Imported")
     )
     language = forms.ChoiceField(label=gettext_lazy("Language of the file"), choices=django_languages, initial="en")
+    skip_unsupported = forms.BooleanField(
+        label=gettext_lazy("Skip the questions Custodia cannot import (essays, descriptions…) and list them"),
+        required=False,
+        help_text=gettext_lazy("Without this, a file with any such question is rejected whole."),
+    )
 
 
 def _can_manage_bank(user):
@@ -97,31 +102,61 @@ def _can_manage_bank(user):
 def import_view(request):
     if not _can_manage_bank(request.user):
         raise PermissionDenied
-    errors = []
+    errors, skipped = [], []
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            errors = [_("The file is larger than 5 MB.")]
+        if upload.size > imports.max_size():
+            errors = [_("The file is larger than %(size)s MB.") % {"size": imports.max_size() // (1024 * 1024)}]
         else:
             try:
-                created = import_questions(
+                job = imports.start_import(
+                    request.user,
+                    upload.name,
                     upload.read(),
-                    category=form.cleaned_data["category"] or None,
+                    category=form.cleaned_data["category"],
                     language=form.cleaned_data["language"],
+                    skip_unsupported=form.cleaned_data["skip_unsupported"],
                 )
             except ImportFailed as failure:
-                errors = failure.lines()
+                errors, skipped = failure.lines(), failure.skipped
             else:
-                messages.success(
-                    request,
-                    ngettext("Imported %(count)s question.", "Imported %(count)s questions.", len(created))
-                    % {"count": len(created)},
-                )
-                return redirect(reverse("assessments_import"))
-    categories = QuestionCategory.objects.order_by("slug")
+                return redirect(reverse("assessments_import_report", args=[job.uuid]))
+    context = {
+        "form": form,
+        "errors": errors,
+        "unsupported": len(skipped),
+        "recent": imports.imports_visible_to(request.user).select_related("created_by")[:10],
+    }
+    return TemplateResponse(request, "assessments/admin/import.html", context)
+
+
+def _import_for(request, import_uuid):
+    if not _can_manage_bank(request.user):
+        raise PermissionDenied
+    return get_object_or_404(imports.imports_visible_to(request.user), uuid=import_uuid)
+
+
+def import_report(request, import_uuid):
+    job = _import_for(request, import_uuid)
     return TemplateResponse(
-        request, "assessments/admin/import.html", {"form": form, "errors": errors, "categories": categories}
+        request,
+        "assessments/admin/import_report.html",
+        {"job": job, "status_url": reverse("assessments_import_status", args=[job.uuid])},
+    )
+
+
+def import_status(request, import_uuid):
+    """The progress of an import, for the report page's script."""
+    job = _import_for(request, import_uuid)
+    return JsonResponse(
+        {
+            "state": job.state,
+            "state_label": str(job.get_state_display()),
+            "done": job.done,
+            "total": job.total,
+            "finished": job.is_finished,
+        }
     )
 
 

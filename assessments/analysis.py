@@ -9,6 +9,7 @@ Only first-version-agnostic figures: items are grouped by question, whatever ver
 """
 
 import math
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -73,38 +74,62 @@ def item_analysis(quiz):
     return stats
 
 
+CHART_WIDTH, CHART_PAD, VALUE_ROOM = 640, 12, 48
+LABEL_SIZE, BAR_HEIGHT, ROW_GAP = 12, 18, 14
+
+
+def text_width(text, size):
+    """An estimate of a text's width in an SVG: wide (CJK) characters count one em, others 0.6 em."""
+    return sum(size if unicodedata.east_asian_width(char) in "WF" else size * 0.6 for char in text)
+
+
+def fit(text, width, size=LABEL_SIZE):
+    """``text`` shortened with "…" so that it fits ``width``."""
+    if text_width(text, size) <= width:
+        return text
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def facility_chart(stats, title):
-    """An inline SVG bar chart of facility (bars) and discrimination (marks), drawn on the server."""
-    bar_height, gap, label_width, width = 22, 10, 220, 640
-    plot = width - label_width - 20
-    height = len(stats) * (bar_height + gap) + 40
+    """An inline SVG bar chart of facility (bars) and discrimination (marks), drawn on the server.
+
+    Each question's name sits on its own line above its bar, across the whole width, shortened with "…"
+    only when even that is too narrow (the full name is in the bar's tooltip and in the table below);
+    the percentage stays inside the chart at 100 %.
+    """
+    plot = CHART_WIDTH - 2 * CHART_PAD - VALUE_ROOM
+    row = LABEL_SIZE + 6 + BAR_HEIGHT + ROW_GAP
+    height = 30 + len(stats) * row
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CHART_WIDTH} {height}" width="100%" role="img" '
         f'aria-labelledby="item-chart-title" direction="ltr" class="item-chart">'
         f'<title id="item-chart-title">{escape(title)}</title>'
     ]
     for tick in (0, 25, 50, 75, 100):
-        x = label_width + plot * tick / 100
+        x = CHART_PAD + plot * tick / 100
         parts.append(
-            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="22" y2="{height - 8}" stroke="#c9d0d9"/>'
-            f'<text x="{x:.1f}" y="16" font-size="10" text-anchor="middle">{tick}</text>'
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="20" y2="{height - 6}" stroke="#c9d0d9"/>'
+            f'<text x="{x:.1f}" y="14" font-size="10" text-anchor="middle">{tick}</text>'
         )
-    for index, row in enumerate(stats):
-        y = 30 + index * (bar_height + gap)
-        facility = row.facility or 0
+    for index, row_stats in enumerate(stats):
+        top = 26 + index * row
+        bar_y = top + LABEL_SIZE + 6
+        facility = row_stats.facility or 0
         bar = plot * facility / 100
+        label = fit(row_stats.name, CHART_WIDTH - 2 * CHART_PAD)
         parts.append(
-            f'<g><text x="{label_width - 8}" y="{y + 15}" text-anchor="end" font-size="12">'
-            f"{escape(row.name[:32])}</text>"
-            f'<rect x="{label_width}" y="{y}" width="{bar:.1f}" height="{bar_height}" fill="#0b4f8a">'
-            f"<title>{escape(row.name)}: {facility:.0f} %</title></rect>"
-            f'<text x="{label_width + bar + 4:.1f}" y="{y + 15}" font-size="11">{facility:.0f} %</text>'
+            f'<g><text x="{CHART_PAD}" y="{top + LABEL_SIZE}" font-size="{LABEL_SIZE}">{escape(label)}</text>'
+            f'<rect x="{CHART_PAD}" y="{bar_y}" width="{bar:.1f}" height="{BAR_HEIGHT}" fill="#0b4f8a">'
+            f"<title>{escape(row_stats.name)}: {facility:.0f} %</title></rect>"
+            f'<text x="{CHART_PAD + bar + 4:.1f}" y="{bar_y + BAR_HEIGHT - 5}" font-size="11">{facility:.0f} %</text>'
         )
-        if row.discrimination is not None:
-            x = label_width + plot * max(0.0, row.discrimination) / 100
+        if row_stats.discrimination is not None:
+            x = CHART_PAD + plot * max(0.0, row_stats.discrimination) / 100
             parts.append(
-                f'<rect x="{x:.1f}" y="{y - 3}" width="3" height="{bar_height + 6}" fill="#a35200">'
-                f"<title>D = {row.discrimination:.0f}</title></rect>"
+                f'<rect x="{x:.1f}" y="{bar_y - 3}" width="3" height="{BAR_HEIGHT + 6}" fill="#a35200">'
+                f"<title>D = {row_stats.discrimination:.0f}</title></rect>"
             )
         parts.append("</g>")
     parts.append("</svg>")

@@ -49,7 +49,29 @@ class Scoring(models.TextChoices):
 
 class UnitHandling(models.TextChoices):
     OPTIONAL = "optional", _("Units optional (a number alone is read in the first unit)")
-    REQUIRED = "required", _("A unit is required")
+    REQUIRED = "required", _("A unit is required (a missing or unknown unit costs the unit penalty)")
+
+
+class UnitPosition(models.TextChoices):
+    RIGHT = "right", _("After the number (20 days)")
+    LEFT = "left", _("Before the number ($ 20)")
+
+
+class TextFormat(models.TextChoices):
+    PLAIN = "plain", _("Plain text")
+    HTML = "html", _("HTML (sanitised; images and media from this site)")
+
+
+class BlankKind(models.TextChoices):
+    TEXT = "text", _("Typed text")
+    NUMERIC = "numeric", _("Typed number")
+    CHOICE = "choice", _("Choice from a list")
+
+
+class BlankLayout(models.TextChoices):
+    DROPDOWN = "dropdown", _("Drop-down list")
+    VERTICAL = "vertical", _("Buttons, one per line")
+    HORIZONTAL = "horizontal", _("Buttons in a row")
 
 
 class QuestionCategory(models.Model):
@@ -165,6 +187,13 @@ class Question(ClusterableModel):
         _("question text"),
         help_text=_("For fill in the blanks, mark each blank as [[1]], [[2]]… matching the answers' blank numbers."),
     )
+    text_format = models.CharField(
+        _("text format"),
+        max_length=8,
+        choices=TextFormat.choices,
+        default=TextFormat.PLAIN,
+        help_text=_("Applies to the question text, feedback, explanation and the answers' text and feedback."),
+    )
     general_feedback = models.TextField(_("general feedback"), blank=True)
     explanation = models.TextField(_("explanation"), blank=True)
     default_mark = models.DecimalField(
@@ -189,10 +218,24 @@ class Question(ClusterableModel):
     units = models.TextField(
         _("units (numeric)"),
         blank=True,
-        help_text=_("One per line: a unit and its multiplier, e.g. “GB 1” then “MB 1024”; the first is the base."),
+        help_text=_(
+            "One per line: a unit and its multiplier, e.g. “GB 1” then “MB 1024”; the first is the base. "
+            "Give the units in each language: officers may type any of them."
+        ),
     )
     unit_handling = models.CharField(
         _("unit handling"), max_length=10, choices=UnitHandling.choices, default=UnitHandling.OPTIONAL
+    )
+    unit_penalty = models.DecimalField(
+        _("unit penalty"),
+        max_digits=6,
+        decimal_places=5,
+        default=Decimal("0.1"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("When a unit is required: the share of the marks earned that a missing or unknown unit costs."),
+    )
+    unit_position = models.CharField(
+        _("where the unit goes"), max_length=6, choices=UnitPosition.choices, default=UnitPosition.RIGHT
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -201,8 +244,10 @@ class Question(ClusterableModel):
         FieldPanel("qtype"),
         FieldPanel("category"),
         FieldPanel("name"),
+        FieldPanel("text_format"),
         FieldPanel("text"),
         InlinePanel("choices", label=_("Answer"), heading=_("Answers")),
+        InlinePanel("blanks", label=_("Blank"), heading=_("Blanks (fill in the blanks)")),
         FieldPanel("general_feedback"),
         FieldPanel("explanation"),
         MultiFieldPanel(
@@ -219,7 +264,7 @@ class Question(ClusterableModel):
                 FieldPanel("scoring"),
                 FieldPanel("case_sensitive"),
                 FieldPanel("units"),
-                FieldPanel("unit_handling"),
+                FieldRowPanel([FieldPanel("unit_handling"), FieldPanel("unit_penalty"), FieldPanel("unit_position")]),
             ],
             heading=_("Grading options"),
         ),
@@ -237,16 +282,19 @@ class Question(ClusterableModel):
         super().clean()
         from assessments.grading import parse_units
 
-        try:
-            parse_units(self.units)
-        except ValueError as error:
-            raise ValidationError({"units": str(error)}) from error
+        for language in PLATFORM_LANGUAGES:
+            field = f"units_{language.field_suffix}"
+            try:
+                parse_units(getattr(self, field, ""))
+            except ValueError as error:
+                raise ValidationError({field: str(error)}) from error
 
     # Versions ----------------------------------------------------------------------------
-    def snapshot(self, choices=None, competency_codes=None):
+    def snapshot(self, choices=None, competency_codes=None, blanks=None):
         """Everything grading and display need, in every language, as plain JSON.
 
-        ``choices`` (in order) and ``competency_codes`` may be given when loaded for many questions at once.
+        ``choices`` (in order), ``competency_codes`` and ``blanks`` may be given when loaded for many
+        questions at once.
         """
 
         def all_languages(obj, field):
@@ -263,6 +311,8 @@ class Question(ClusterableModel):
             choices = self.choices.all().order_by("sort_order", "pk")
         if competency_codes is None:
             competency_codes = self.competencies.values_list("code", flat=True)
+        if blanks is None:
+            blanks = self.blanks.all().order_by("number") if qtypes.get(self.qtype).uses_blanks else []
         options = []
         for choice in choices:
             options.append(
@@ -287,10 +337,14 @@ class Question(ClusterableModel):
             "shuffle": self.shuffle_options,
             "scoring": self.scoring,
             "case_sensitive": self.case_sensitive,
-            "units": self.units,
+            "format": self.text_format,
+            "units": all_languages(self, "units"),
             "unit_handling": self.unit_handling,
+            "unit_penalty": f"{Decimal(str(self.unit_penalty)).normalize():f}",
+            "unit_position": self.unit_position,
             "competencies": sorted(competency_codes),
             "choices": options,
+            "blanks": [blank.snapshot() for blank in blanks],
         }
 
     def current_version(self):
@@ -314,16 +368,21 @@ def snapshot_digest(data):
 
 
 def snapshots_for(questions):
-    """``{question id: snapshot()}`` for many questions in two queries (choices, competency codes)."""
+    """``{question id: snapshot()}`` for many questions in two queries (choices, competency codes), and a
+    third only when some of them have blanks."""
     questions = list(questions)
     ids = [question.pk for question in questions]
-    choices, codes = {}, {}
+    choices, codes, blanks = {}, {}, {}
     for choice in Choice.objects.filter(question_id__in=ids).order_by("sort_order", "pk"):
         choices.setdefault(choice.question_id, []).append(choice)
     links = Question.competencies.through.objects.filter(question_id__in=ids)
     for question_id, code in links.values_list("question_id", "competency__code"):
         codes.setdefault(question_id, []).append(code)
-    return {q.pk: q.snapshot(choices.get(q.pk, []), codes.get(q.pk, [])) for q in questions}
+    with_blanks = [q.pk for q in questions if qtypes.get(q.qtype).uses_blanks]
+    if with_blanks:
+        for blank in QuestionBlank.objects.filter(question_id__in=with_blanks).order_by("number"):
+            blanks.setdefault(blank.question_id, []).append(blank)
+    return {q.pk: q.snapshot(choices.get(q.pk, []), codes.get(q.pk, []), blanks.get(q.pk, [])) for q in questions}
 
 
 def current_versions(questions):
@@ -381,6 +440,51 @@ class Choice(Orderable):
 
     def __str__(self):
         return self.text[:60] or self.match_text[:60] or str(self.value)
+
+
+class QuestionBlank(Orderable):
+    """How one blank ``[[n]]`` of a fill-in-the-blanks question is answered and weighted (Moodle's Cloze
+    sub-questions). A blank without a row is typed text worth 1."""
+
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="blanks")
+    number = models.PositiveSmallIntegerField(_("blank number"), validators=[MinValueValidator(1)])
+    kind = models.CharField(_("answered by"), max_length=8, choices=BlankKind.choices, default=BlankKind.TEXT)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Its share of the question's mark, relative to the other blanks."),
+    )
+    case_sensitive = models.BooleanField(_("case sensitive"), default=False)
+    layout = models.CharField(
+        _("choices shown as"), max_length=10, choices=BlankLayout.choices, default=BlankLayout.DROPDOWN
+    )
+    shuffle = models.BooleanField(_("shuffle the choices"), default=False)
+
+    panels = [
+        FieldRowPanel([FieldPanel("number"), FieldPanel("kind"), FieldPanel("weight")]),
+        FieldRowPanel([FieldPanel("case_sensitive"), FieldPanel("layout"), FieldPanel("shuffle")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("blank")
+        verbose_name_plural = _("blanks")
+        constraints = [models.UniqueConstraint(fields=["question", "number"], name="assessments_blank_number")]
+
+    def __str__(self):
+        return f"[[{self.number}]]"
+
+    def snapshot(self):
+        return {
+            "number": self.number,
+            "kind": self.kind,
+            "weight": str(self.weight),
+            "case_sensitive": self.case_sensitive,
+            "layout": self.layout,
+            "shuffle": self.shuffle,
+        }
 
 
 class QuestionVersion(models.Model):
@@ -689,3 +793,58 @@ class AttemptItem(models.Model):
 
     def __str__(self):
         return f"{self.attempt_id} · {self.position}"
+
+
+# Imports of question files --------------------------------------------------------------------------
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a task worker")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Rejected: nothing imported")
+
+
+class QuestionImport(models.Model):
+    """A question file imported in the background (large files): its progress and outcome.
+
+    The uploaded bytes are kept only until the import ends. Only the trainer who started it (and
+    superusers) may see it.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="question_imports",
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    file_name = models.CharField(_("file"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    content = models.BinaryField(_("content"), default=b"", editable=False)
+    category = models.CharField(_("parent category"), max_length=255, blank=True)
+    language = models.CharField(_("language of the file"), max_length=10, default="en")
+    ui_language = models.CharField(_("language of the report"), max_length=10, default="en")
+    skip_unsupported = models.BooleanField(_("skip unsupported questions"), default=False)
+    state = models.CharField(_("state"), max_length=8, choices=ImportState.choices, default=ImportState.QUEUED)
+    total = models.PositiveIntegerField(_("questions in the file"), default=0)
+    done = models.PositiveIntegerField(_("questions saved"), default=0)
+    skipped = models.JSONField(_("skipped questions"), default=list, blank=True)
+    errors = models.JSONField(_("problems"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("question import")
+        verbose_name_plural = _("question imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def is_finished(self):
+        return self.state in (ImportState.DONE, ImportState.FAILED)
+
+    @property
+    def percent(self):
+        return int(self.done * 100 / self.total) if self.total else 0

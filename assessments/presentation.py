@@ -10,7 +10,7 @@ from django.conf import settings
 
 from assessments import qtypes
 from assessments.grading import correct_response_text, grade
-from assessments.qtypes.base import pick
+from assessments.qtypes.base import pick, shown
 
 __all__ = ["answers_from_post", "needs_report", "needs_threshold", "pick", "present"]
 
@@ -25,6 +25,7 @@ def present(item, language, review=None):
         "template": question_type.template,
         "answer_template": question_type.answer_template,
         "text": pick(data["text"], language),
+        "text_html": shown(data, pick(data["text"], language)),
         "mark": item.mark,
         "answered": item.response is not None,
     }
@@ -41,10 +42,11 @@ def _review(item, data, language, options):
     if options["score"]:
         review["awarded"] = item.awarded if item.awarded is not None else Decimal(0)
     if options["feedback"]:
-        review["feedback"] = [pick(choices[cid]["feedback"], language) for cid in result.feedback_choices]
-        review["feedback"] = [text for text in review["feedback"] if text]
-        review["general_feedback"] = pick(data.get("general_feedback"), language)
-        review["explanation"] = pick(data.get("explanation"), language)
+        feedback = [pick(choices[cid]["feedback"], language) for cid in result.feedback_choices]
+        review["feedback"] = [shown(data, text) for text in feedback if text]
+        general, explanation = pick(data.get("general_feedback"), language), pick(data.get("explanation"), language)
+        review["general_feedback"] = shown(data, general) if general else ""
+        review["explanation"] = shown(data, explanation) if explanation else ""
     if options["answers"]:
         review["correct_answer"] = correct_response_text(data, language)
     if options["correctness"] and result.parts:
@@ -60,6 +62,15 @@ def answers_from_post(items, post):
         data = item.version.data
         answers[item.position] = qtypes.of(data).response_from_post(data, post, f"q{item.position}")
     return answers
+
+
+def problems(items):
+    """``{"q<position>": message}`` for the shown items' saved answers (empty message: nothing to fix)."""
+    found = {}
+    for item in items:
+        data = item.version.data
+        found[f"q{item.position}"] = str(qtypes.of(data).response_problem(data, item.response))
+    return found
 
 
 # Needs assessment -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ class CompetencyTranslation(TranslationOptions):
 
 @register(Question)
 class QuestionTranslation(TranslationOptions):
-    fields = ("text", "general_feedback", "explanation")
+    fields = ("text", "general_feedback", "explanation", "units")
 
 
 @register(Choice)

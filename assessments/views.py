@@ -181,6 +181,8 @@ def autosave(request, quiz, attempt_id):
         "seconds_left": outcome.attempt.seconds_left(),
         "finished": outcome.attempt.is_finished,
     }
+    if outcome.saved:
+        body["problems"] = presentation.problems(shown)
     if not outcome.saved:
         body["reason"] = outcome.reason
         body["review_url"] = _url(quiz, "review_route", attempt_id=attempt.uuid)

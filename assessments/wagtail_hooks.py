@@ -60,6 +60,12 @@ def register_assessment_urls():
         path("assessments/quizzes/<id:quiz_id>/", admin_views.quiz_report, name="assessments_quiz_report"),
         path("assessments/quizzes/<id:quiz_id>/regrade/", admin_views.quiz_regrade, name="assessments_quiz_regrade"),
         path("assessments/import/", admin_views.import_view, name="assessments_import"),
+        path("assessments/import/<uuid:import_uuid>/", admin_views.import_report, name="assessments_import_report"),
+        path(
+            "assessments/import/<uuid:import_uuid>/status/",
+            admin_views.import_status,
+            name="assessments_import_status",
+        ),
         path("assessments/export/", admin_views.export_view, name="assessments_export"),
     ]
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 
 from assessments import qtypes
+from assessments.qtypes.numeric import parse_units
 from elearning.languages import PLATFORM_LANGUAGES
 
 DEMO_DIR = Path(__file__).resolve().parent
@@ -55,6 +56,11 @@ def check_document(data, name):
         question_type = qtypes.get(question["type"])
         if question_type.needs_full_credit and not any(Decimal(c["fraction"]) >= 1 for c in question["choices"]):
             problems.append(f"{name}: {question['name']} has no full-credit answer")
+        for code, spec in (question.get("units") or {}).items():
+            try:
+                parse_units(spec)
+            except ValueError as error:
+                problems.append(f"{name}: {question['name']} units ({code}): {error}")
         for choice in question["choices"]:
             if question_type.choices_have_text:
                 six(choice["text"], f"{question['name']} answer")
@@ -112,6 +118,7 @@ def load_demo_assessments(directory=DEMO_DIR):
                     question = Question(category=category, name=item["name"], qtype=item["type"])
                     _set(question, "text", item["text"])
                     _set(question, "explanation", item.get("explanation"))
+                    _set(question, "units", item.get("units"))
                     question.shuffle_options = qtypes.get(item["type"]).shuffles_options
                     question.save()
                     for order, spec in enumerate(item["choices"]):

@@ -151,6 +151,9 @@ class QuestionType:
     shuffles_options = False  # options shown in a random order when the quiz and the question allow it
     choices_have_text = True  # every answer row carries text (demo data checks it in six languages)
     needs_full_credit = True  # at least one answer must give 100%
+    uses_blanks = False  # has QuestionBlank rows (loaded with the snapshot)
+    rich_choices = True  # answer texts follow the question's format (False: they are matched against typing)
+    moodle_grades = True  # Moodle checks its answers' grades against its allowed set on import
 
     @property
     def template(self):
@@ -178,6 +181,11 @@ class QuestionType:
 
     def present(self, view, data, item, language):
         """Add to ``view`` what the templates need (never credits, feedback or answers)."""
+
+    def response_problem(self, data, response):
+        """What the officer should fix in a saved answer (e.g. "not read as a number"), or ""; never a hint
+        about correctness."""
+        return ""
 
     # Grading --------------------------------------------------------------------------------
     def grade(self, data, response):
@@ -229,9 +237,42 @@ class QuestionType:
     def xml_write(self, data, element, writer):
         raise NotImplementedError
 
-    def xml_question_text(self, data, text, writer):
-        """The question text as written in ``<questiontext>``."""
-        return text
+    def xml_question_text(self, data, translations, writer):
+        """The question text (``{language: text}``) as written in ``<questiontext>``."""
+        return translations
+
+    def xml_text_format(self, data, writer):
+        """The Moodle format name the question text is written in."""
+        return writer.format
+
+    # Texts ----------------------------------------------------------------------------------------
+    @staticmethod
+    def is_rich(data):
+        return data.get("format") == "html"
+
+    def plain(self, data, text):
+        """A text of the snapshot where only plain text fits (correct answers, select options, analysis)."""
+        from assessments.formats.texts import html_to_text
+
+        return html_to_text(text) if self.is_rich(data) else (text or "")
+
+    def inline(self, data, text):
+        """A short text (an option, an item) for a template: sanitised HTML, or escaped plain text."""
+        return shown(data, text, block=False)
+
+
+def shown(data, text, block=True):
+    """A snapshot text ready for a template: sanitised HTML when the question is HTML, else escaped plain
+    text (``block``: paragraphs and line breaks kept)."""
+    from django.template.defaultfilters import linebreaks_filter, linebreaksbr
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    from core.html import sanitize_html
+
+    if data.get("format") == "html":
+        return mark_safe(sanitize_html(text, media=True))  # noqa: S308 - sanitised just here
+    return linebreaks_filter(text or "", autoescape=True) if block else linebreaksbr(conditional_escape(text or ""))
 
 
 def parse_decimal(text):

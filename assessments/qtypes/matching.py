@@ -1,12 +1,14 @@
 """Matching: each left-hand item goes with a right-hand answer; rows without a left item are distractors."""
 
 from decimal import Decimal
+from xml.etree.ElementTree import SubElement  # noqa: S405 - building output only
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from assessments.formats.common import ParsedChoice, html_to_text
-from assessments.formats.gift_syntax import GiftError, answer_parts, escape, find_arrow, unescape
-from assessments.formats.xml_syntax import rich, text_element, text_of
+from assessments.formats import texts
+from assessments.formats.common import ParsedChoice
+from assessments.formats.gift_syntax import GiftError, escape, explode, restore
 from assessments.qtypes.base import (
     ZERO,
     Grade,
@@ -42,6 +44,7 @@ class Matching(QuestionType):
     label = _("Matching")
     xapi_interaction = "matching"
     needs_full_credit = False
+    moodle_grades = False
     moodle_xml_type = "matching"
     moodle_xml_reads = ("matching", "match")
     gift_order = 30
@@ -75,7 +78,12 @@ class Matching(QuestionType):
         response = item.response or {}
         view["rights"] = [{"id": cid, "text": pick(by_id[cid]["match"], language)} for cid in item.option_order]
         view["lefts"] = [
-            {"id": c["id"], "text": pick(c["text"], language), "selected": response.get(str(c["id"]))} for c in lefts
+            {
+                "id": c["id"],
+                "text": self.inline(data, pick(c["text"], language)),
+                "selected": response.get(str(c["id"])),
+            }
+            for c in lefts
         ]
 
     def grade(self, data, response):
@@ -91,52 +99,46 @@ class Matching(QuestionType):
 
     def correct_response_text(self, data, language):
         lefts, _rights = matching_pairs(data)
-        return "; ".join(f"{pick(c['text'], language)} → {pick(c['match'], language)}" for c in lefts)
-
-    def check(self, question):
-        if len([c for c in question.choices if c.text]) < 2:
-            return ["a matching question needs at least two pairs"]
-        return []
-
-    # GIFT: ``=left -> right`` pairs.
-    def gift_claims(self, answers):
-        parts = answer_parts(answers)
-        return all(marker for marker, _segment in parts) and any(
-            find_arrow(segment) >= 0 for marker, segment in parts if marker == "="
+        return "; ".join(
+            f"{self.plain(data, pick(c['text'], language))} → {pick(c['match'], language)}" for c in lefts
         )
 
-    def gift_read(self, answers, question, reader):
-        for marker, segment in answer_parts(answers):
-            if marker != "=":
-                raise GiftError("a matching question takes only = pairs")
-            arrow = find_arrow(segment)
+    def check(self, question):
+        if len([c for c in question.choices if texts.as_plain(c.text) or texts.is_html(c.text)]) < 2:
+            return [gettext("a matching question needs at least two pairs")]
+        return []
+
+    # GIFT: ``=left -> right`` pairs (``= -> right`` is a distractor); a ``~`` makes it multiple choice instead.
+    def gift_claims(self, answers):
+        return "=" in answers and "->" in answers
+
+    def gift_read(self, answers, question, context):
+        pieces = explode(answers, "=")
+        for piece in pieces:
+            piece = piece.strip()
+            arrow = piece.find("->")
             if arrow < 0:
-                raise GiftError(f"the pair “{unescape(segment)}” has no ->")
+                raise GiftError(gettext("the pair “%(pair)s” has no ->") % {"pair": restore(piece)})
             question.choices.append(
-                ParsedChoice(text=unescape(segment[:arrow]), match_text=unescape(segment[arrow + 2 :]))
+                ParsedChoice(text=context.text(piece[:arrow]), match_text=restore(piece[arrow + 2 :]).strip())
             )
+        if len(pieces) < 2:
+            raise GiftError(gettext("a matching question needs at least two pairs"))
 
     def gift_write(self, data, writer):
-        lines = [
-            f"  ={escape(writer.pick(c['text']))} -> {escape(writer.pick(c['match']))}"
-            for c in data["choices"]
-            if writer.pick(c["text"])
-        ]
+        lines = [f"  ={writer.text(c['text'])} -> {escape(writer.pick(c['match']))}" for c in data["choices"]]
         return "\n" + "\n".join(lines)
 
-    # Moodle XML: <subquestion><text/><answer><text/></answer></subquestion>
-    def xml_read(self, element, question, reader):
+    # Moodle XML: <subquestion format="…"><text/><answer><text/></answer></subquestion>
+    def xml_read(self, element, question, context):
         for sub in element.findall("subquestion"):
-            question.choices.append(
-                ParsedChoice(text=rich(sub, "."), match_text=html_to_text(text_of(sub, "answer/text")))
-            )
+            question.choices.append(ParsedChoice(text=context.text(sub), match_text=context.plain(sub, "answer/text")))
 
     def xml_write(self, data, element, writer):
-        from xml.etree.ElementTree import SubElement  # noqa: S405 - building output only
-
         for choice in data["choices"]:
-            sub = text_element(element, "subquestion", writer.pick(choice["text"]))
-            text_element(SubElement(sub, "answer"), None, writer.pick(choice["match"]))
+            sub = SubElement(element, "subquestion", {"format": writer.format})
+            writer.text_element(sub, None, choice["text"])
+            SubElement(SubElement(sub, "answer"), "text").text = writer.pick(choice["match"])
 
 
 TYPE = Matching()

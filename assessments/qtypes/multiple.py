@@ -3,9 +3,9 @@
 from decimal import Decimal
 from xml.etree.ElementTree import SubElement  # noqa: S405 - building output only
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from assessments.formats.gift_syntax import answer_parts, escape, weight_text
 from assessments.formats.xml_syntax import flag, write_answers
 from assessments.qtypes.base import ONE, ZERO, Grade, as_int, credit, graded, pick
 from assessments.qtypes.options import ChoiceType
@@ -19,7 +19,8 @@ class MultipleResponse(ChoiceType):
     needs_full_credit = False
     moodle_xml_type = "multichoice"
     moodle_xml_reads = ("multichoice",)
-    gift_order = 60
+    gift_order = 20
+    single = False
 
     def response_from_post(self, data, post, key):
         return post.getlist(key)
@@ -45,26 +46,21 @@ class MultipleResponse(ChoiceType):
         return graded(fraction, [choice["id"] for choice in selected], parts)
 
     def correct_response_text(self, data, language):
-        return "; ".join(pick(c["text"], language) for c in data["choices"] if credit(c) > 0)
+        return "; ".join(self.plain(data, pick(c["text"], language)) for c in data["choices"] if credit(c) > 0)
 
     def check(self, question):
         problems = super().check(question)
         total = sum((c.fraction for c in question.choices if c.fraction > 0), Decimal(0))
-        if total < Decimal("0.99"):
-            problems.append(f"the positive answer weights add up to {total * 100:.0f}%, not 100%")
+        if total.quantize(Decimal("0.01")) != 1:  # as Moodle checks it (rounded to 1%)
+            problems.append(
+                gettext("the positive answer weights add up to %(total)s%%, not 100%%")
+                % {"total": f"{total * 100:.0f}"}
+            )
         return problems
 
-    # GIFT: only ``~`` answers, the right ones weighted (``~%50%``).
+    # GIFT: answers with ``~`` and no ``=`` (Moodle: multichoice, several answers).
     def gift_claims(self, answers):
-        parts = answer_parts(answers)
-        return bool(parts) and all(marker for marker, _segment in parts)
-
-    def gift_write(self, data, writer):
-        lines = [
-            f"  ~{weight_text(c['fraction'], 0)}{escape(writer.pick(c['text']))}{self.gift_feedback(c)}"
-            for c in data["choices"]
-        ]
-        return "\n" + "\n".join(lines)
+        return "~" in answers and "=" not in answers
 
     def xml_claims(self, element):
         return not flag(element, "single", True)

@@ -1,28 +1,32 @@
-"""Numeric: a number (in any script's digits, with an accepted unit) within a tolerance of an answer."""
+"""Numeric: a number within a tolerance of an answer, with units as Moodle has them.
+
+What officers type is read as Moodle's numerical question reads it, and more leniently where
+scripts differ: digits in any script (Arabic-Indic, Persian, Devanagari, full-width…), the Arabic
+decimal separator, a comma as decimal separator ("3,5") or thousands separator ("1,234.5"), spaces
+between thousands, exponents (``3e2``, ``3×10^2``). A unit may follow (or precede) the number: each
+question lists its units with multipliers, in every language (``units`` is translated), and says
+whether a unit is optional or required (then a missing or unknown unit costs ``unit_penalty`` of the
+marks earned, as Moodle's "unit penalty" does).
+"""
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import SubElement  # noqa: S405 - building output only
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.formats.common import ParsedChoice
-from assessments.formats.gift_syntax import (
-    GiftError,
-    answer_and_feedback,
-    answer_parts,
-    escape,
-    number,
-    unescape,
-    weight,
-    weight_text,
-)
-from assessments.formats.xml_syntax import XmlError, decimal, fraction, rich, text_of, write_answers
-from assessments.qtypes.base import ZERO, Grade, QuestionType, ascii_digits, clean_text, credit, graded
+from assessments.formats.gift_syntax import GiftError, explode, number, restore, split_feedback, weight, weight_text
+from assessments.formats.xml_syntax import XmlError, decimal, fraction, percent, text_of
+from assessments.qtypes.base import ONE, ZERO, Grade, QuestionType, ascii_digits, clean_text, credit, graded
+
+ANY = "*"  # Moodle's "any other answer": feedback for answers no other row accepts
 
 
-# Numbers and units -------------------------------------------------------------------------
+# Units ---------------------------------------------------------------------------------------------
 def parse_units(spec):
     """``"GB 1\\nMB 1024"`` -> ``[("GB", Decimal(1)), ("MB", Decimal(1024))]``; ValueError when malformed."""
     units = []
@@ -32,50 +36,120 @@ def parse_units(spec):
             continue
         parts = line.rsplit(None, 1)
         if len(parts) != 2:
-            raise ValueError(f"line {count}: expected a unit and its multiplier, e.g. “MB 1024”")
+            raise ValueError(
+                gettext("line %(line)s: expected a unit and its multiplier, e.g. “MB 1024”") % {"line": count}
+            )
         try:
-            multiplier = Decimal(parts[1].replace(",", "."))
+            multiplier = Decimal(ascii_digits(parts[1]).replace(",", "."))
         except InvalidOperation as error:
-            raise ValueError(f"line {count}: “{parts[1]}” is not a number") from error
-        if multiplier <= 0:
-            raise ValueError(f"line {count}: the multiplier must be positive")
+            raise ValueError(
+                gettext("line %(line)s: “%(value)s” is not a number") % {"line": count, "value": parts[1]}
+            ) from error
+        if multiplier <= 0 or not multiplier.is_finite():
+            raise ValueError(gettext("line %(line)s: the multiplier must be positive") % {"line": count})
         units.append((parts[0].strip(), multiplier))
     return units
 
 
-_NUMBER = re.compile(r"^\s*([+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?)\s*(.*?)\s*$")
+def _specs(data, language=None):
+    """The unit lists of a snapshot, ``language``'s first (old snapshots hold one list as a string)."""
+    units = data.get("units") or ""
+    if isinstance(units, str):
+        return [units]
+    order = [language, "en", *units.keys()]
+    return [units[code] for code in dict.fromkeys(order) if code in units and units[code]]
+
+
+def units_of(data, language=None):
+    """Every unit the question accepts, in any language: ``[(name, multiplier)]``, the base unit first."""
+    seen, units = set(), []
+    for spec in _specs(data, language):
+        for name, multiplier in parse_units(spec):
+            if unit_key(name) not in seen:
+                seen.add(unit_key(name))
+                units.append((name, multiplier))
+    return units
+
+
+def unit_names(data, language):
+    """The unit names to show an officer reading ``language``."""
+    specs = _specs(data, language)
+    return [name for name, _multiplier in parse_units(specs[0])] if specs else []
+
+
+def unit_key(text):
+    """Units compare without case, spaces or combining marks (Arabic short vowels: يومًا = يوما)."""
+    text = unicodedata.normalize("NFKD", str(text))
+    text = "".join(char for char in text if unicodedata.category(char) != "Mn" and not char.isspace())
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+# Numbers -------------------------------------------------------------------------------------------
+_EXPONENT = re.compile(r"(?:[xX*×]10(?:\^|\*\*))([+-]?\d+)")
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_LEADING = re.compile(rf"^({_NUMBER})(.*)$", re.DOTALL)
+_TRAILING = re.compile(rf"^(.*?)({_NUMBER})$", re.DOTALL)
+_THOUSANDS_SPACE = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?!\d))")
+
+
+@dataclass
+class Reading:
+    value: Decimal | None  # the number as typed (before any unit's multiplier)
+    unit: str = ""  # the unit typed, "" for none
+
+
+def read_number(text, prefer_left=False):
+    """Split what was typed into a number and a unit (before or after it); ``value`` None when no number."""
+    text = ascii_digits(unicodedata.normalize("NFKC", str(text or ""))).strip()
+    text = _THOUSANDS_SPACE.sub("", text)
+    text = _EXPONENT.sub(r"e\1", text.replace("\u00d7", "×"))
+    if not text:
+        return Reading(None)
+    attempts = [_TRAILING, _LEADING] if prefer_left else [_LEADING, _TRAILING]
+    for pattern in attempts:
+        match = pattern.match(_decimal_point(text))
+        if match:
+            number_text, unit = (match.group(2), match.group(1)) if pattern is _TRAILING else match.groups()
+            try:
+                return Reading(Decimal(number_text), unit.strip())
+            except InvalidOperation:
+                continue
+    return Reading(None)
+
+
+def _decimal_point(text):
+    """Moodle's rule: with a "." or several ",", commas separate thousands; a lone comma is the decimal point."""
+    digits = re.sub(r"[^\d.,]", "", text)
+    if "." in digits or digits.count(",") > 1:
+        return re.sub(r"(?<=\d),(?=\d)", "", text)
+    return re.sub(r"(?<=\d),(?=\d)|^,(?=\d)|(?<=[+-]),(?=\d)", ".", text)
 
 
 def parse_number(text, units=(), unit_required=False):
-    """The response as a number in the base unit, or None. Accepts a comma as decimal separator."""
-    text = ascii_digits(unicodedata.normalize("NFKC", str(text or ""))).strip()
-    if not text:
+    """The response as a number in the base unit, or None (an unknown unit, or a unit missing when required)."""
+    reading = read_number(text)
+    if reading.value is None:
         return None
-    match = _NUMBER.match(text)
-    if not match:
+    if reading.unit:
+        for name, multiplier in units:
+            if unit_key(reading.unit) == unit_key(name):
+                return reading.value / multiplier
         return None
-    number_text, unit_text = match.group(1), match.group(2)
-    if "," in number_text and "." not in number_text:
-        number_text = number_text.replace(",", ".")
-    elif "," in number_text:
-        return None
-    try:
-        value = Decimal(number_text)
-    except InvalidOperation:
-        return None
-    if unit_text:
-        for unit, multiplier in units:
-            if unit_text == unit or unit_text.casefold() == unit.casefold():
-                return value / multiplier
-        return None  # an unknown unit is wrong, not ignored
     if unit_required and units:
         return None
-    return value
+    return reading.value
+
+
+def _unit_penalty(data):
+    if data.get("unit_handling") != "required":
+        return ZERO
+    return Decimal(data.get("unit_penalty", "1"))  # snapshots older than the penalty: a unit was required
 
 
 class Numeric(QuestionType):
     code = "numeric"
     label = _("Numeric")
+    rich_choices = False
     xapi_interaction = "numeric"
     choices_have_text = False
     moodle_xml_type = "numerical"
@@ -83,16 +157,45 @@ class Numeric(QuestionType):
     gift_order = 10
 
     def clean_response(self, data, raw):
-        return clean_text(raw)
+        return clean_text(raw, limit=100)
+
+    def interpret(self, data, response):
+        """``(value in the base unit or None, unit penalty that applies, problem for the officer or "")``."""
+        reading = read_number(response, prefer_left=data.get("unit_position") == "left")
+        units = units_of(data)
+        if reading.value is None:
+            return None, ZERO, gettext("This is not read as a number.")
+        if not units:
+            if reading.unit:
+                return None, ZERO, gettext("Type a number only, without a unit.")
+            return reading.value, ZERO, ""
+        if reading.unit:
+            for name, multiplier in units:
+                if unit_key(reading.unit) == unit_key(name):
+                    return reading.value / multiplier, ZERO, ""
+            if data.get("unit_handling") != "required":
+                return None, ZERO, gettext("“%(unit)s” is not one of the units accepted.") % {"unit": reading.unit}
+            return (
+                reading.value,
+                _unit_penalty(data),
+                gettext("“%(unit)s” is not one of the units accepted.") % {"unit": reading.unit},
+            )
+        penalty = _unit_penalty(data)
+        return reading.value, penalty, (gettext("Give the unit too.") if penalty else "")
 
     def present(self, view, data, item, language):
         view["value"] = item.response or ""
+        view["units"] = unit_names(data, language)
+        view["unit_left"] = data.get("unit_position") == "left"
+        view["problem"] = self.response_problem(data, item.response)
+
+    def response_problem(self, data, response):
+        return self.interpret(data, response)[2] if response is not None else ""
 
     def grade(self, data, response):
         if not str(response or "").strip():
             return Grade(ZERO, "unanswered")
-        units = parse_units(data.get("units", ""))
-        value = parse_number(response, units, data.get("unit_handling") == "required")
+        value, penalty, _problem = self.interpret(data, response)
         if value is None:
             return Grade(ZERO, "incorrect")
         best = None
@@ -103,110 +206,141 @@ class Numeric(QuestionType):
             if abs(value - target) <= tolerance and (best is None or credit(choice) > credit(best)):
                 best = choice
         if best is None:
-            return Grade(ZERO, "incorrect")
-        return graded(credit(best), [best["id"]])
+            best = next((c for c in data["choices"] if c.get("value") is None and _is_any(c)), None)
+            if best is None:
+                return Grade(ZERO, "incorrect")
+        share = min(ONE, max(ZERO, credit(best)))
+        return graded(share - share * penalty, [best["id"]])
 
     def correct_response_text(self, data, language):
         best = max((c for c in data["choices"] if c.get("value") is not None), key=credit, default=None)
         if not best:
             return ""
-        value = Decimal(best["value"]).normalize()
+        value = f"{Decimal(best['value']).normalize():f}"
         tolerance = Decimal(best.get("tolerance") or 0).normalize()
-        units = parse_units(data.get("units", ""))
-        unit = f" {units[0][0]}" if units else ""
-        return f"{value:f}{unit}" + (f" ± {tolerance:f}" if tolerance else "")
+        names = unit_names(data, language)
+        if names:
+            value = f"{names[0]} {value}" if data.get("unit_position") == "left" else f"{value} {names[0]}"
+        return value + (f" ± {tolerance:f}" if tolerance else "")
 
     def check(self, question):
         problems = super().check(question)
-        if any(c.value is None for c in question.choices):
-            problems.append("a numeric answer is not a number")
+        if any(c.value is None and c.text != ANY for c in question.choices):
+            problems.append(gettext("a numeric answer is not a number"))
         return problems
 
-    # GIFT: ``{#3.5:0.1}``, ``{#1..5}``, ``{#=3.5:0.1 =%50%3.5:1 ~#other answers}``
+    # GIFT: ``{#3.5:0.1}``, ``{#1..5}``, ``{#=3.5:0.1#right =%50%3.5:1#close ~#any other answer}``
     def gift_claims(self, answers):
-        return answers.strip().startswith("#")
+        return answers.startswith("#")
 
     @staticmethod
-    def _value(text):
-        text = unescape(text)
-        if ".." in text:
-            low, high = (number(part) for part in text.split("..", 1))
+    def _value(answer):
+        range_at, colon_at = answer.find(".."), answer.find(":")
+        if range_at > 0:
+            low, high = number(answer[:range_at]), number(answer[range_at + 2 :])
             if low > high:
-                raise GiftError(f"the range {text} runs backwards")
+                raise GiftError(gettext("the range %(range)s runs backwards") % {"range": restore(answer)})
             return (low + high) / 2, (high - low) / 2
-        if ":" in text:
-            value, tolerance = text.split(":", 1)
-            return number(value), abs(number(tolerance))
-        return number(text), Decimal(0)
+        if colon_at > 0:
+            return number(answer[:colon_at]), abs(number(answer[colon_at + 1 :]))
+        return number(answer), Decimal(0)
 
-    def gift_read(self, answers, question, reader):
-        parts = answer_parts(answers.strip()[1:])
-        if len(parts) == 1 and not parts[0][0]:
-            answer, feedback = answer_and_feedback(parts[0][1])
+    def gift_read(self, answers, question, context):
+        answers = answers[1:]
+        other = ""
+        if "~" in answers:
+            answers, other = answers[: answers.find("~")], answers[answers.find("~") :]
+        pieces = explode(answers, "=")
+        if not pieces:
+            raise GiftError(gettext("a numeric question without answers"))
+        for piece in pieces:
+            given, piece = weight(piece)
+            answer, feedback = split_feedback(piece)
+            answer = restore(answer).strip()
+            if answer.startswith("[") and "]" in answer:
+                answer = answer[answer.find("]") + 1 :].strip()
             value, tolerance = self._value(answer)
-            question.choices.append(ParsedChoice("", Decimal(1), feedback, value=value, tolerance=tolerance))
-            return
-        for marker, segment in parts:
-            if not marker:
-                raise GiftError(f"unexpected “{unescape(segment)}” in a numeric answer")
-            given, rest = weight(segment)
-            answer, feedback = answer_and_feedback(rest)
-            if marker == "~":  # a wrong-answer feedback catch-all, nothing to grade
-                continue
-            value, tolerance = self._value(answer)
-            fraction_ = Decimal(1) if given is None else given
-            question.choices.append(ParsedChoice("", fraction_, feedback, value=value, tolerance=tolerance))
+            share = Decimal(1) if given is None else given
+            question.choices.append(ParsedChoice("", share, context.text(feedback), value=value, tolerance=tolerance))
+        if other:
+            question.choices.append(ParsedChoice(ANY, Decimal(0), context.text(split_feedback(other)[1])))
 
     def gift_write(self, data, writer):
         lines = []
         for choice in data["choices"]:
-            tolerance = Decimal(choice["tolerance"]).normalize()
-            value = Decimal(choice["value"]).normalize()
-            feedback = choice["feedback"].get("en")
-            feedback = f"#{escape(feedback)}" if feedback else ""
-            lines.append(f"  ={weight_text(choice['fraction'], 1)}{value:f}:{tolerance:f}{feedback}")
+            feedback = writer.text(choice["feedback"])
+            if choice.get("value") is None:
+                lines.append(f"  ~#{feedback}")
+                continue
+            value = f"{Decimal(choice['value']).normalize():f}"
+            tolerance = f"{Decimal(choice.get('tolerance') or 0).normalize():f}"
+            line = f"  ={weight_text(choice['fraction'], 1)}{value}:{tolerance}"
+            lines.append(line + (f"#{feedback}" if feedback else ""))
         return "#\n" + "\n".join(lines)
 
-    # Moodle XML: answers with <tolerance>, <units>, <unitgradingtype>.
-    def xml_read(self, element, question, reader):
+    # Moodle XML: answers with <tolerance> (``*`` for any other answer), <units>, unit grading and position.
+    def xml_read(self, element, question, context):
         for answer in element.findall("answer"):
-            value_text = text_of(answer, "text").strip()
-            if value_text == "*":  # Moodle's "any other answer" for feedback: nothing to grade
+            value_text = context.plain(answer, "text")
+            feedback = context.text(answer, "feedback")
+            if value_text == ANY:
+                question.choices.append(ParsedChoice(ANY, fraction(answer), feedback))
                 continue
+            tolerance = decimal(text_of(answer, "tolerance", "0").strip() or "0", gettext("tolerance"))
             question.choices.append(
                 ParsedChoice(
                     "",
                     fraction(answer),
-                    rich(answer, "feedback"),
-                    value=decimal(value_text, "answer"),
-                    tolerance=abs(decimal(text_of(answer, "tolerance", "0") or "0", "tolerance")),
+                    feedback,
+                    value=decimal(value_text, gettext("answer")),
+                    tolerance=abs(tolerance),
                 )
             )
         units = []
         for unit in element.findall("units/unit"):
             name = text_of(unit, "unit_name").strip()
-            multiplier = decimal(text_of(unit, "multiplier", "1"), "multiplier")
+            multiplier = decimal(text_of(unit, "multiplier", "1") or "1", gettext("multiplier"))
             if not name:
-                raise XmlError("a unit has no unit_name")
+                raise XmlError(gettext("a unit has no unit_name"))
             units.append(f"{name} {multiplier.normalize():f}")
+        if text_of(element, "showunits").strip() == "3":  # Moodle's "no units": the list is not used
+            units = []
         question.units = "\n".join(units)
-        if units and text_of(element, "unitgradingtype", "0").strip() not in ("", "0"):
+        grading = text_of(element, "unitgradingtype", "0").strip()
+        if units and grading not in ("", "0"):
             question.unit_handling = "required"
+            question.unit_penalty = decimal(text_of(element, "unitpenalty", "0.1") or "0.1", gettext("unit penalty"))
+        question.unit_position = "left" if text_of(element, "unitsleft", "0").strip() == "1" else "right"
 
     def xml_write(self, data, element, writer):
-        def tolerance(answer, choice):
-            SubElement(answer, "tolerance").text = f"{Decimal(choice['tolerance']).normalize():f}"
+        for choice in data["choices"]:
+            answer = SubElement(
+                element, "answer", {"fraction": percent(choice["fraction"]), "format": "moodle_auto_format"}
+            )
+            if choice.get("value") is None:
+                SubElement(answer, "text").text = ANY
+                SubElement(answer, "tolerance").text = "0"
+            else:
+                SubElement(answer, "text").text = f"{Decimal(choice['value']).normalize():f}"
+                SubElement(answer, "tolerance").text = f"{Decimal(choice.get('tolerance') or 0).normalize():f}"
+            writer.text_element(answer, "feedback", choice.get("feedback"))
+        spec = writer.pick(data.get("units")) if isinstance(data.get("units"), dict) else data.get("units", "")
+        units = parse_units(spec)
+        if units:
+            holder = SubElement(element, "units")
+            for name, multiplier in units:
+                unit = SubElement(holder, "unit")
+                SubElement(unit, "multiplier").text = f"{multiplier.normalize():f}"
+                SubElement(unit, "unit_name").text = name
+        required = data.get("unit_handling") == "required"
+        SubElement(element, "unitgradingtype").text = "1" if required and units else "0"
+        SubElement(element, "unitpenalty").text = str(_unit_penalty(data) if required else Decimal("0.1"))
+        SubElement(element, "showunits").text = "0" if units else "3"
+        SubElement(element, "unitsleft").text = "1" if data.get("unit_position") == "left" else "0"
 
-        write_answers(data, element, writer, text=lambda c: f"{Decimal(c['value']).normalize():f}", extra=tolerance)
-        if data.get("units"):
-            units = SubElement(element, "units")
-            for line in data["units"].splitlines():
-                if line.strip():
-                    name, multiplier = line.rsplit(None, 1)
-                    unit = SubElement(units, "unit")
-                    SubElement(unit, "multiplier").text = multiplier
-                    SubElement(unit, "unit_name").text = name
-            SubElement(element, "unitgradingtype").text = "1" if data.get("unit_handling") == "required" else "0"
+
+def _is_any(choice):
+    return any(text == ANY for text in (choice.get("text") or {}).values())
 
 
 TYPE = Numeric()

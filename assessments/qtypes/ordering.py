@@ -3,10 +3,10 @@
 from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import SubElement  # noqa: S405 - building output only
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.formats.common import ParsedChoice
-from assessments.formats.xml_syntax import rich
 from assessments.qtypes.base import ONE, ZERO, Grade, QuestionType, as_int, graded, pick
 
 
@@ -15,6 +15,7 @@ class Ordering(QuestionType):
     label = _("Ordering")
     xapi_interaction = "sequencing"
     needs_full_credit = False
+    moodle_grades = False
     moodle_xml_type = "ordering"
     moodle_xml_reads = ("ordering",)
 
@@ -50,7 +51,8 @@ class Ordering(QuestionType):
         by_id = {choice["id"]: choice for choice in data["choices"]}
         order = item.response or item.option_order
         view["items"] = [
-            {"id": cid, "text": pick(by_id[cid]["text"], language), "rank": n} for n, cid in enumerate(order, 1)
+            {"id": cid, "text": self.inline(data, pick(by_id[cid]["text"], language)), "rank": n}
+            for n, cid in enumerate(order, 1)
         ]
         view["ranks"] = range(1, len(order) + 1)
 
@@ -70,13 +72,13 @@ class Ordering(QuestionType):
         return graded(Decimal(right) / Decimal(pairs))
 
     def correct_response_text(self, data, language):
-        return " → ".join(pick(c["text"], language) for c in data["choices"])
+        return " → ".join(self.plain(data, pick(c["text"], language)) for c in data["choices"])
 
     def check(self, question):
-        return ["an ordering question needs at least two items"] if len(question.choices) < 2 else []
+        return [gettext("an ordering question needs at least two items")] if len(question.choices) < 2 else []
 
     # Moodle XML (qtype_ordering): the items in the right order, fraction = position (1, 2, 3…).
-    def xml_read(self, element, question, reader):
+    def xml_read(self, element, question, context):
         question.scoring = "partial"
 
         def position(pair):
@@ -87,16 +89,12 @@ class Ordering(QuestionType):
                 return (Decimal(index), index)
 
         for _index, answer in sorted(enumerate(element.findall("answer")), key=position):
-            question.choices.append(ParsedChoice(rich(answer, ".")))
+            question.choices.append(ParsedChoice(context.text(answer)))
 
     def xml_write(self, data, element, writer):
         for position, choice in enumerate(data["choices"], start=1):
-            answer = SubElement(element, "answer", {"fraction": str(position), "format": "plain_text"})
-            SubElement(answer, "text").text = writer.pick(choice["text"])
-            if writer.pick(choice.get("feedback")):
-                from assessments.formats.xml_syntax import text_element
-
-                text_element(answer, "feedback", writer.pick(choice["feedback"]))
+            answer = SubElement(element, "answer", {"fraction": str(position), "format": writer.format})
+            writer.text_element(answer, None, choice["text"])
 
 
 TYPE = Ordering()

@@ -6,8 +6,8 @@ from xml.etree.ElementTree import SubElement  # noqa: S405 - building output onl
 from django.utils.translation import gettext_lazy as _
 
 from assessments.formats.common import ParsedChoice
-from assessments.formats.gift_syntax import answer_and_feedback, answer_parts, escape, unescape, weight, weight_text
-from assessments.formats.xml_syntax import flag, fraction, rich, text_of, write_answers
+from assessments.formats.gift_syntax import escape, explode, plain_text, split_feedback, weight, weight_text
+from assessments.formats.xml_syntax import flag, fraction, write_answers
 from assessments.qtypes.base import (
     ZERO,
     Grade,
@@ -24,10 +24,11 @@ from assessments.qtypes.base import (
 class ShortAnswer(QuestionType):
     code = "short"
     label = _("Short answer")
+    rich_choices = False
     xapi_interaction = "fill-in"
     moodle_xml_type = "shortanswer"
     moodle_xml_reads = ("shortanswer",)
-    gift_order = 40
+    gift_order = 50
 
     def clean_response(self, data, raw):
         return clean_text(raw)
@@ -47,31 +48,36 @@ class ShortAnswer(QuestionType):
         best = max(data["choices"], key=credit, default=None)
         return pick(best["text"], language) if best else ""
 
-    # GIFT: only ``=`` answers, each may be weighted (``=%50%``).
+    # GIFT: what no other type claims (Moodle's shortanswer): ``=a =%50%b``, or one answer alone ``{One}``.
     def gift_claims(self, answers):
-        parts = answer_parts(answers)
-        return bool(parts) and {marker for marker, _segment in parts} == {"="}
+        return True
 
-    def gift_read(self, answers, question, reader):
-        for _marker, segment in answer_parts(answers):
-            given, rest = weight(segment)
-            answer, feedback = answer_and_feedback(rest)
-            question.choices.append(ParsedChoice(unescape(answer), Decimal(1) if given is None else given, feedback))
+    def gift_read(self, answers, question, context):
+        for piece in explode(answers, "="):
+            given, piece = weight(piece)
+            answer, feedback = split_feedback(piece)
+            answer = plain_text(answer)
+            if answer:  # an empty answer is dropped, as Moodle saves it
+                question.choices.append(
+                    ParsedChoice(answer, Decimal(1) if given is None else given, context.text(feedback))
+                )
 
     def gift_write(self, data, writer):
         lines = []
         for choice in data["choices"]:
-            feedback = choice["feedback"].get("en")
-            feedback = f"#{escape(feedback)}" if feedback else ""
-            lines.append(f"  ={weight_text(choice['fraction'], 1)}{escape(writer.pick(choice['text']))}{feedback}")
+            feedback = writer.text(choice["feedback"])
+            lines.append(
+                f"  ={weight_text(choice['fraction'], 1)}{escape(writer.pick(choice['text']))}"
+                + (f"#{feedback}" if feedback else "")
+            )
         return "\n" + "\n".join(lines)
 
     # Moodle XML: <usecase>, answers as plain text.
-    def xml_read(self, element, question, reader):
+    def xml_read(self, element, question, context):
         question.case_sensitive = flag(element, "usecase", False)
         for answer in element.findall("answer"):
             question.choices.append(
-                ParsedChoice(text_of(answer, "text").strip(), fraction(answer), rich(answer, "feedback"))
+                ParsedChoice(context.plain(answer, "text"), fraction(answer), context.text(answer, "feedback"))
             )
 
     def xml_write(self, data, element, writer):

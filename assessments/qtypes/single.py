@@ -1,11 +1,9 @@
 """Single choice (Moodle: multichoice, one answer): one option, its credit."""
 
-from decimal import Decimal
 from xml.etree.ElementTree import SubElement  # noqa: S405 - building output only
 
 from django.utils.translation import gettext_lazy as _
 
-from assessments.formats.gift_syntax import answer_parts, escape, weight_text
 from assessments.formats.xml_syntax import flag, write_answers
 from assessments.qtypes.base import ZERO, Grade, as_int, credit, first_value, graded, pick
 from assessments.qtypes.options import ChoiceType
@@ -18,7 +16,7 @@ class SingleChoice(ChoiceType):
     shuffles_options = True
     moodle_xml_type = "multichoice"
     moodle_xml_reads = ("multichoice",)
-    gift_order = 50
+    gift_order = 20
 
     def response_from_post(self, data, post, key):
         return post.get(key)
@@ -35,27 +33,11 @@ class SingleChoice(ChoiceType):
 
     def correct_response_text(self, data, language):
         best = max(data["choices"], key=credit, default=None)
-        return pick(best["text"], language) if best else ""
+        return self.plain(data, pick(best["text"], language)) if best else ""
 
-    # GIFT: ``=`` marks the right answer; without one, a lone 100% weight still makes it single choice.
+    # GIFT: answers with ``~`` and an ``=`` (Moodle: multichoice, single answer).
     def gift_claims(self, answers):
-        parts = answer_parts(answers)
-        if not parts or any(not marker for marker, _segment in parts):
-            return False
-        if any(marker == "=" for marker, _segment in parts):
-            return True
-        choices = self.gift_choices(answers)
-        return sum(1 for c in choices if c.fraction > 0) == 1 and any(c.fraction >= 1 for c in choices)
-
-    def gift_write(self, data, writer):
-        lines = []
-        for choice in data["choices"]:
-            text = escape(writer.pick(choice["text"])) + self.gift_feedback(choice)
-            if Decimal(choice["fraction"]) >= 1:
-                lines.append(f"  ={text}")
-            else:
-                lines.append(f"  ~{weight_text(choice['fraction'], 0)}{text}")
-        return "\n" + "\n".join(lines)
+        return "~" in answers and "=" in answers
 
     def xml_claims(self, element):
         return flag(element, "single", True)

@@ -113,3 +113,39 @@ def test_question_bank_listings_do_not_query_per_row(client, django_user_model):
     for n in range(1, 4):
         QuestionCategory.objects.create(name_en=f"Sub {n}", name=f"Sub {n}", slug=f"sub-{n}", parent=sub)
     assert queries_for(categories) == before[1]
+
+
+def test_the_item_analysis_chart_keeps_every_label_inside_it():
+    """Labels once sat in a 220 px margin and were cut; the 100 % value ran past the right edge."""
+    import unicodedata
+
+    from defusedxml import ElementTree
+
+    from assessments.analysis import ItemStats, facility_chart
+
+    names = [
+        "Hash",
+        "Chain of custody when a mobile phone is seized at the scene of a search",
+        "电子证据的保全与完整性：哈希值、写保护设备和监管链的记录要求，以及在搜查现场扣押移动电话时应当遵循的全部程序步骤和注意事项",
+        "سلسلة الحيازة عند ضبط هاتف محمول في مسرح الجريمة أثناء التفتيش",
+    ]
+    stats = [
+        ItemStats(n, name, "single", count=5, facility=100.0 - 10 * n, discrimination=40.0)
+        for n, name in enumerate(names)
+    ]
+    svg = ElementTree.fromstring(str(facility_chart(stats, "Facility")))
+    width = float(svg.get("viewBox").split()[2])
+    ns = "{http://www.w3.org/2000/svg}"
+
+    def estimate(text, size):  # wide characters one em, the others at most 0.6 em (Noto, Latin and Arabic)
+        return sum(size if unicodedata.east_asian_width(c) in "WF" else 0.6 * size for c in text)
+
+    texts = [(float(t.get("x")), t.text, float(t.get("font-size"))) for t in svg.iter(f"{ns}text")]
+    labels = [text for _x, text, size in texts if size == 12]
+    assert labels[0] == "Hash" and labels[1] == names[1]  # short and ordinary names in full
+    assert labels[2].endswith("…") and names[2].startswith(labels[2][:-1])
+    for x, text, size in texts:
+        anchor_shift = estimate(text, size) / 2 if text.isdigit() else 0  # the ticks are centred
+        assert x - anchor_shift >= 0 and x - anchor_shift + estimate(text, size) <= width, text
+    tooltips = [t.text for t in svg.iter(f"{ns}title")]
+    assert all(any(tip.startswith(name) for tip in tooltips) for name in names)  # full names as tooltips

@@ -26,11 +26,12 @@ def by_name(questions):
 
 # GIFT -----------------------------------------------------------------------------------------
 def test_gift_parses_every_supported_quirk():
-    questions = by_name(gift.parse(read("evidence.gift").decode()))
+    questions = by_name(gift.parse(read("evidence.gift").decode()).questions)
     assert len(questions) == 12
     hash_q = questions["Hash purpose"]
     assert hash_q.qtype == "single" and hash_q.category == "Electronic evidence/Seizure"
-    assert hash_q.text == "What does a hash value of a forensic image prove?"  # [html] stripped
+    assert hash_q.text_format == "html"  # [html]: the question and its answers are HTML, as in Moodle
+    assert hash_q.text == "<p>What does a <b>hash value</b> of a forensic image prove?</p>"
     assert hash_q.general_feedback == "A hash is a digital fingerprint of the data."
     assert hash_q.choices[1].feedback == "No: a hash says nothing about authorship."
     assert "{isolate}" in questions["Live device"].text  # \{ \} escapes
@@ -64,8 +65,8 @@ def test_gift_malformed_file_lists_every_error_with_its_line():
     with pytest.raises(ImportFailed) as failure:
         gift.parse(read("malformed.gift").decode())
     assert failure.value.lines() == [
-        "line 3: the answer block { is never closed by }",
-        "line 7: essay questions are not supported: Custodia grades every answer on the server",
+        "line 3: the answer block is not enclosed in { and }",
+        "line 7: an essay: Custodia imports only questions it grades",
         "line 9: “five hundred” is not a number",
         "line 11: the positive answer weights add up to 40%, not 100%",
     ]
@@ -74,12 +75,12 @@ def test_gift_malformed_file_lists_every_error_with_its_line():
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("Just a description.", "no answer block"),
-        ("::Title never closed {=a ~b}", "never closed"),
+        ("Just a description.", "a description"),
         ("Two blocks {=a ~b} and {=c ~d}", "more than one answer block"),
         ("Backwards {#5..1}", "runs backwards"),
-        ("Matching {=a -> b ~c}", "only = pairs"),
+        ("Matching {=a -> b =c}", "the pair “c” has no ->"),
         ("$CATEGORY:\n\nQ {=a ~b}", "names no category"),
+        ("Thirds {~%33%a ~%33%b ~%34%c}", "the grade 33% is not one Moodle allows"),
         ("", "no questions"),
     ],
 )
@@ -88,14 +89,22 @@ def test_gift_rejects(text, reason):
         gift.parse(text)
 
 
+def test_gift_reads_what_moodle_reads_where_others_refuse():
+    unclosed = gift.parse("::Title never closed {=a ~b}").questions[0]  # Moodle keeps it as text
+    assert (unclosed.name, unclosed.text) == ("Title never closed", "Title never closed")
+    tilde_first = gift.parse("Matching {=a -> b ~c}").questions[0]  # "~" makes it multiple choice
+    assert tilde_first.qtype == "single" and [c.text for c in tilde_first.choices] == ["a -> b", "c"]
+
+
 # Moodle XML -----------------------------------------------------------------------------------
 def test_moodle_xml_parses_types_cdata_categories_and_fractions():
-    questions = by_name(moodle_xml.parse(read("evidence.xml")))
+    questions = by_name(moodle_xml.parse(read("evidence.xml")).questions)
     assert len(questions) == 8
     auth = questions["Authenticity & integrity"]
     assert auth.category == "Electronic evidence/Courtroom"
-    assert auth.text == "Which evidence best shows that an e-mail was not altered?"  # CDATA HTML -> text
-    assert auth.general_feedback == "Integrity is shown by hashes & logs."
+    assert auth.text_format == "html"  # CDATA HTML stays HTML (sanitised when saved)
+    assert auth.text == "<p>Which evidence best shows that an <strong>e-mail</strong> was not altered?</p>"
+    assert auth.general_feedback == "<p>Integrity is shown by hashes &amp; logs.</p>"
     assert auth.default_mark == 2 and auth.shuffle is True
     meta = questions["Sources of metadata"]
     assert meta.qtype == "multiple" and meta.shuffle is False
@@ -104,13 +113,14 @@ def test_moodle_xml_parses_types_cdata_categories_and_fractions():
     conv = questions["Convention"]
     assert conv.category == "Electronic evidence/Numbers" and conv.case_sensitive is False
     size = questions["Image size"]
-    assert [c.value for c in size.choices] == [4096, 4000]  # "*" catch-all dropped
+    assert [c.value for c in size.choices] == [4096, 4000, None]  # "*": feedback for any other answer
+    assert (size.choices[2].text, size.choices[2].feedback) == ("*", "1 GB is 1024 MB.")
     assert size.units == "MB 1\nGB 0.0009765625"
     instruments = questions["Instruments"]
-    assert [c.text for c in instruments.choices] == ["Preservation order", "Production order", ""]
+    assert [c.text for c in instruments.choices] == ["<p>Preservation order</p>", "Production order", ""]
     assert [c.text for c in questions["Seizure steps"].choices][0] == "Photograph the scene"
     cloze = questions["Cloze blanks"]
-    assert cloze.qtype == "blanks" and cloze.text == "A [[1]] prevents changes; a [[2]] proves integrity."
+    assert cloze.qtype == "blanks" and cloze.text == "<p>A [[1]] prevents changes; a [[2]] proves integrity.</p>"
     assert [(c.blank, c.text, c.fraction) for c in cloze.choices] == [
         (1, "write blocker", 1),
         (1, "blocker", Decimal("0.5")),
@@ -123,7 +133,7 @@ def test_moodle_xml_malformed_files():
         moodle_xml.parse(read("malformed.xml"))
     assert failure.value.lines() == [
         "<question> at line 3: no answer gives full credit (100%)",
-        "<question> at line 10: questions of type “essay” are not supported",
+        "<question> at line 10: questions of type “essay” are not imported: Custodia imports only questions it grades",
         "<question> at line 14: fraction=“lots” is not a number",
     ]
     with pytest.raises(ImportFailed, match=r"line 5: not well-formed XML"):
@@ -143,7 +153,7 @@ def test_format_is_told_by_the_content():
 # Saving, commands, round trips -----------------------------------------------------------------
 @pytest.mark.django_db
 def test_import_saves_questions_categories_and_versions_grade_as_expected():
-    created = import_questions(read("evidence.xml"), category="Judges bank")
+    created = import_questions(read("evidence.xml"), category="Judges bank").questions
     assert len(created) == 8
     courtroom = QuestionCategory.objects.get(name_en="Courtroom")
     assert courtroom.path_label == "Judges bank / Electronic evidence / Courtroom"
@@ -200,9 +210,9 @@ def test_import_command_exits_non_zero(tmp_path):
 @pytest.mark.parametrize("fmt", ["gift", "moodle_xml"])
 def test_export_then_import_round_trip(fmt):
     source = "evidence.gift" if fmt == "gift" else "evidence.xml"
-    originals = import_questions(read(source), category="Original")
+    originals = import_questions(read(source), category="Original").questions
     text = export_questions(originals, fmt)
-    copies = import_questions(text.encode(), category="Copy")
+    copies = import_questions(text.encode(), category="Copy").questions
     assert len(copies) == len(originals)
     for original, copy in zip(originals, copies, strict=True):
         a, b = original.snapshot(), copy.snapshot()
@@ -228,7 +238,9 @@ def test_export_command_writes_a_file(tmp_path):
 @pytest.mark.parametrize("fmt", ["gift", "moodle_xml"])
 def test_export_loads_choices_and_competencies_in_bulk_with_the_same_output(fmt, django_assert_max_num_queries):
     questions = list(
-        Question.objects.filter(pk__in=[q.pk for q in import_questions(read("evidence.xml"), category="Bulk")])
+        Question.objects.filter(
+            pk__in=[q.pk for q in import_questions(read("evidence.xml"), category="Bulk").questions]
+        )
     )
     one_by_one = []
     for question in questions:

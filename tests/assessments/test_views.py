@@ -254,3 +254,53 @@ def test_review_shows_typed_answers_of_every_type(client, every_type, enrolled_o
         assert any("first step → second step → third" in answer for answer in answers)
     numeric = attempt.items.get(position=items["Numeric"].position)
     assert numeric.fraction == 1  # Arabic-Indic digits and decimal separator
+
+
+def test_numeric_units_in_every_language_and_native_digits(client, module, category, enrolled_officer):
+    """ "20 days" / "20 يومًا" were marked wrong: units are per question and per language, digits any script."""
+    question = make_question(
+        category,
+        "Days",
+        qtype="numeric",
+        text="Within how many days?",
+        choices=(("", 1, {"value": "20"}),),
+        units_en="days 1\nweeks 0.142857142857",
+        units_ar="يومًا 1\nيوم 1\nأيام 1",
+        units_zh_hans="天 1",
+    )
+    plain = make_question(category, "Plain", qtype="numeric", text="How many?", choices=(("", 1, {"value": "3.5"}),))
+    quiz = add_quiz(module, [{"question": question}, {"question": plain}], slug="units")
+    client.force_login(enrolled_officer)
+    client.post(url(quiz, "start_route"))
+    attempt = Attempt.objects.get(user=enrolled_officer, quiz=quiz)
+    with translation.override("ar"):
+        html = client.get(url(quiz, "attempt_route", attempt).replace("/en/", "/ar/")).content.decode()
+    assert "يومًا، يوم، أيام" in html or "يومًا, يوم, أيام" in html
+    html = client.get(url(quiz, "attempt_route", attempt)).content.decode()
+    assert "Your answer (a number with its unit: days, weeks)" in html and "Your answer (a number)" in html
+    assert html.count('inputmode="decimal"') == 1  # not where a unit is typed
+    save = url(quiz, "save_route", attempt)
+    reply = client.post(save, {"sequence": "1", "positions": ["1", "2"], "q1": "20 apples", "q2": "3.5 kg"}).json()
+    assert reply["problems"] == {
+        "q1": "“apples” is not one of the units accepted.",
+        "q2": "Type a number only, without a unit.",
+    }
+    assert "is not one of the units accepted" in client.get(url(quiz, "attempt_route", attempt)).content.decode()
+    for sequence, (typed, expected) in enumerate(
+        [("20 يومًا", 1), ("۲۰ يوم", 1), ("٢٠", 1), ("20 days", 1), ("20天", 1), ("3 weeks", 0), ("20 apples", 0)],
+        start=2,
+    ):
+        reply = client.post(save, {"sequence": str(sequence), "positions": ["1"], "q1": typed}).json()
+        assert reply["saved"] is True
+        data = attempt.items.get(position=1)
+        from assessments.grading import grade
+
+        assert grade(data.version.data, data.response).fraction == expected, typed
+    client.post(
+        url(quiz, "attempt_route", attempt),
+        {"action": "submit", "sequence": "20", "positions": ["1", "2"], "q1": "٢٠ يومًا", "q2": "٣٫٥"},
+    )
+    attempt.refresh_from_db()
+    assert attempt.score == 2
+    review = client.get(url(quiz, "review_route", attempt)).content.decode()
+    assert "٢٠ يومًا" in review and "٣٫٥" in review

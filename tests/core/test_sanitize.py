@@ -48,3 +48,16 @@ def test_invalid_direction_value_is_dropped():
 def test_empty_input():
     assert sanitize_html(None) == ""
     assert sanitize_html("") == ""
+
+
+def test_media_only_when_asked_and_only_from_this_site():
+    html = (
+        '<p><img src="/media/original_images/flag.png" alt="Flag" width="50" onerror="alert(1)">'
+        '<img src="https://tracker.example/pixel.gif"><img src="//evil.example/x.png">'
+        '<audio controls src="/documents/3/interview.mp3"></audio><video src="javascript:alert(1)"></video></p>'
+    )
+    assert "<img" not in sanitize_html(html) and "<audio" not in sanitize_html(html)
+    clean = sanitize_html(html, media=True)
+    assert '<img src="/media/original_images/flag.png" alt="Flag" width="50">' in clean
+    assert "tracker.example" not in clean and "evil.example" not in clean and "javascript" not in clean
+    assert '<audio controls="" src="/documents/3/interview.mp3"></audio>' in clean

@@ -15,6 +15,25 @@
 
   function say(message) { if (status) { status.textContent = message; } }
 
+  // Answers the server cannot read (e.g. "not read as a number") are pointed out beside the field.
+  function showProblems(problems) {
+    Object.keys(problems).forEach(function (name) {
+      var note = form.querySelector("[data-problem-for='" + name + "']");
+      var field = form.querySelector("[name='" + name + "']");
+      if (!note) { return; }
+      note.textContent = problems[name];
+      note.hidden = !problems[name];
+      if (field) {
+        if (problems[name]) {
+          field.setAttribute("aria-invalid", "true");
+          field.setAttribute("aria-describedby", note.id);
+        } else {
+          field.removeAttribute("aria-invalid");
+        }
+      }
+    });
+  }
+
   function save(force) {
     if (stopped || inFlight || (!dirty && !force)) { return; }
     inFlight = true;
@@ -32,6 +51,7 @@
         inFlight = false;
         if (result.code === 200) {
           say(form.dataset.msgSaved);
+          showProblems(result.body.problems || {});
           if (dirty) { save(false); }
         } else if (result.code === 409 && result.body.finished) {
           stopped = true;
