@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import SubElement  # noqa: S405 - building output only
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.formats.common import ParsedChoice
@@ -186,6 +186,7 @@ class Numeric(QuestionType):
     def present(self, view, data, item, language):
         view["value"] = item.response or ""
         view["units"] = unit_names(data, language)
+        view["units_text"] = pgettext("separator between the items of a list", ", ").join(view["units"])
         view["unit_left"] = data.get("unit_position") == "left"
         view["problem"] = self.response_problem(data, item.response)
 
